@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+// cme-tracker: no package dependencies, by the customer's decision (a small, auditable supply chain).
+import PackageDescription
+
+let package = Package(
+    name: "cme-tracker",
+    products: [
+        .executable(name: "cme-tracker", targets: ["cme-tracker"]),
+    ],
+    targets: [
+        // C: libpq through pkg-config, and the few Linux headers Glibc does not expose.
+        .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CSystem"),
+
+        // Transport and database clients.
+        .target(name: "HTTP", dependencies: ["CSystem"]),
+        .target(name: "Postgres", dependencies: ["CLibpq"]),
+
+        // Domain, storage, use cases, API.
+        .target(name: "CMEDomain"),
+        .target(name: "CMEStore", dependencies: ["Postgres", "CMEDomain"]),
+        .target(name: "CMEService", dependencies: ["CMEStore", "CMEDomain"]),
+        .target(name: "CMEAPI", dependencies: ["HTTP", "CMEService"]),
+        .executableTarget(name: "cme-tracker", dependencies: ["CMEAPI", "CMEService", "CMEStore", "Postgres", "HTTP"]),
+
+        // Tests. Support finds (or starts) the private PostgreSQL cluster for the suites that need it.
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CSystem"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "CMEDomainTests", dependencies: ["CMEDomain"]),
+        .testTarget(name: "CMEStoreTests", dependencies: ["CMEStore", "Postgres", "TestSupport"]),
+        .testTarget(name: "CMEAPITests", dependencies: ["CMEAPI", "CMEService", "CMEStore", "HTTP", "Postgres", "TestSupport"]),
+    ]
+)

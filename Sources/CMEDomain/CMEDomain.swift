@@ -1,0 +1,1 @@
+// Placeholder: the domain library is being written (issue 3).

@@ -1,0 +1,2 @@
+import CMEStore
+import CMEDomain

@@ -1,0 +1,77 @@
+/// How the body of a request is delimited (RFC 9112 6.3).
+public enum BodyFraming: Sendable, Equatable {
+    /// No body: neither Content-Length nor Transfer-Encoding was sent.
+    case none
+    /// Exactly this many bytes follow the head.
+    case length(Int)
+    /// `Transfer-Encoding: chunked`, the only coding accepted.
+    case chunked
+}
+
+/// A request line and header section, validated, before any body byte is read.
+public struct RequestHead: Sendable, Equatable {
+    /// The method token, case-sensitive as sent (RFC 9110 9.1).
+    public var method: String
+    /// The request-target exactly as sent (origin-form, absolute-form, authority-form or "*").
+    public var target: String
+    public var version: HTTPVersion
+    public var headers: HTTPHeaders
+    public var framing: BodyFraming
+    /// Whether the connection may stay open after this exchange, from the version and `Connection` tokens.
+    public var keepAlive: Bool
+    /// `Expect: 100-continue` was sent (any other expectation is refused with 417 by the parser).
+    public var expectsContinue: Bool
+
+    public init(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders,
+                framing: BodyFraming, keepAlive: Bool, expectsContinue: Bool) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.framing = framing
+        self.keepAlive = keepAlive
+        self.expectsContinue = expectsContinue
+    }
+}
+
+/// A complete request message as framed on the wire: head, de-chunked body, trailer fields.
+public struct ParsedRequest: Sendable, Equatable {
+    public var head: RequestHead
+    public var body: [UInt8]
+    public var trailers: HTTPHeaders
+
+    public init(head: RequestHead, body: [UInt8], trailers: HTTPHeaders) {
+        self.head = head
+        self.body = body
+        self.trailers = trailers
+    }
+}
+
+/// Why a request could not be parsed, with the status to answer before closing the connection.
+public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 400, 413, 414, 417, 431, 501 or 505.
+    public var status: Int
+    /// One sentence for the problem body's `detail` (never echoes request bytes).
+    public var reason: String
+
+    public init(status: Int, reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+
+    public var description: String { "\(status): \(reason)" }
+}
+
+/// Limits enforced while parsing, with the defaults of DESIGN.md 2.1.
+public struct HTTPParserLimits: Sendable, Equatable {
+    /// Longest request-target; longer → 414.
+    public var maxTargetBytes: Int = 8 * 1024
+    /// Largest header section (all field lines, excluding the request line); larger → 431.
+    public var maxHeaderSectionBytes: Int = 16 * 1024
+    /// Most header field lines; more → 431.
+    public var maxHeaderFields: Int = 100
+    /// Body limit used until the caller sets `RequestParser.bodyLimit` for the route; larger → 413.
+    public var defaultBodyLimit: Int = 1024 * 1024
+
+    public init() {}
+}

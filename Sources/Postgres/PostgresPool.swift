@@ -1,0 +1,2 @@
+import CLibpq
+// Placeholder: the pool is being written (see the Postgres client work).

@@ -1,0 +1,1 @@
+print("cme-tracker: not yet")

@@ -1,0 +1,2 @@
+import Testing
+@Test func placeholder_CMEStoreTests() { #expect(Bool(true)) }

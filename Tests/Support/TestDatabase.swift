@@ -1,0 +1,1 @@
+// Placeholder: finds or starts the private PostgreSQL cluster for tests.
