@@ -1,0 +1,135 @@
+import Glibc
+import Synchronization
+
+/// Severity, ordered; `LOG_LEVEL` names one of these.
+public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
+    case debug, info, warning, error
+
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "debug": self = .debug
+        case "info": self = .info
+        case "warning", "warn": self = .warning
+        case "error": self = .error
+        default: return nil
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .debug: "debug"
+        case .info: "info"
+        case .warning: "warning"
+        case .error: "error"
+        }
+    }
+
+    public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A value in a log line's fields.
+public enum LogValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+
+    var json: String {
+        switch self {
+        case .string(let s): JSONText.quoted(s)
+        case .int(let i): String(i)
+        case .double(let d): d.isFinite ? String(d) : "null"
+        case .bool(let b): b ? "true" : "false"
+        }
+    }
+}
+
+/// One JSON object per line on stdout. Lines are buffered and written by a background thread every
+/// 50 ms (or at once past 64 KiB), so that logging each request costs no system call on the event loop.
+/// Callers must never pass personal data: routes, not paths; ids, not names.
+public final class Logger: Sendable {
+    public enum Output: Sendable { case standardOutput, standardError, discard }
+
+    public let level: LogLevel
+    private let fd: Int32
+    private let buffer = Mutex<[UInt8]>([])
+
+    public init(level: LogLevel = .info, output: Output = .standardOutput) {
+        self.level = level
+        switch output {
+        case .standardOutput: fd = 1
+        case .standardError: fd = 2
+        case .discard: fd = -1
+        }
+        if fd >= 0 {
+            _ = try? startThread(name: "cme-log") { [weak self] in
+                while let logger = self {
+                    logger.flush()
+                    usleep(50_000)
+                }
+            }
+        }
+    }
+
+    public func isEnabled(_ level: LogLevel) -> Bool { fd >= 0 && level >= self.level }
+
+    public func log(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
+        guard isEnabled(level) else { return }
+        log(level, message, fields: Array(fields))
+    }
+
+    public func log(_ level: LogLevel, _ message: String, fields: [(key: String, value: LogValue)]) {
+        guard isEnabled(level) else { return }
+        var line = "{\"ts\":\"" + Logger.timestamp() + "\",\"level\":\"" + level.name + "\",\"msg\":" + JSONText.quoted(message)
+        for (key, value) in fields {
+            line += "," + JSONText.quoted(key) + ":" + value.json
+        }
+        line += "}\n"
+        let big = buffer.withLock { buf -> Bool in
+            buf.append(contentsOf: line.utf8)
+            return buf.count > 64 * 1024
+        }
+        if big { flush() }
+    }
+
+    public func debug(_ m: String, _ f: KeyValuePairs<String, LogValue> = [:]) { log(.debug, m, fields: Array(f)) }
+    public func info(_ m: String, _ f: KeyValuePairs<String, LogValue> = [:]) { log(.info, m, fields: Array(f)) }
+    public func warning(_ m: String, _ f: KeyValuePairs<String, LogValue> = [:]) { log(.warning, m, fields: Array(f)) }
+    public func error(_ m: String, _ f: KeyValuePairs<String, LogValue> = [:]) { log(.error, m, fields: Array(f)) }
+
+    /// Writes out everything buffered; call before exiting.
+    public func flush() {
+        guard fd >= 0 else { return }
+        let pending = buffer.withLock { buf -> [UInt8] in
+            let out = buf
+            buf.removeAll(keepingCapacity: true)
+            return out
+        }
+        guard !pending.isEmpty else { return }
+        pending.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+            }
+        }
+    }
+
+    /// RFC 3339 UTC with milliseconds.
+    static func timestamp() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        var t = ts.tv_sec
+        var tm = Glibc.tm()
+        gmtime_r(&t, &tm)
+        func pad(_ v: Int, _ w: Int) -> String {
+            let s = String(v)
+            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+        }
+        return "\(pad(Int(tm.tm_year) + 1900, 4))-\(pad(Int(tm.tm_mon) + 1, 2))-\(pad(Int(tm.tm_mday), 2))T"
+            + "\(pad(Int(tm.tm_hour), 2)):\(pad(Int(tm.tm_min), 2)):\(pad(Int(tm.tm_sec), 2)).\(pad(ts.tv_nsec / 1_000_000, 3))Z"
+    }
+}

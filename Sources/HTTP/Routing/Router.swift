@@ -1,0 +1,105 @@
+/// A request handler. It always returns a response: errors are responses too.
+public typealias Handler = @Sendable (Request) async -> Response
+
+/// One route: a method, a pattern of literal and `{name}` segments, and the body limit for its requests.
+public struct Route: Sendable {
+    public let method: String
+    public let pattern: String
+    public let bodyLimit: Int?
+    public let handler: Handler
+}
+
+/// What the router found for a method and path.
+public enum RouteMatch: Sendable {
+    case found(Route, parameters: [String: String])
+    /// The path exists but not for this method; `allow` lists the methods that do (RFC 9110 15.5.6).
+    case methodNotAllowed(allow: [String])
+    case notFound
+}
+
+/// Routes by path segments: literal segments win over `{parameter}` segments at the same depth.
+/// Built once before the server starts, then only read (a value type, so sharing it is safe).
+public struct Router: Sendable {
+    private final class Node: @unchecked Sendable {
+        // Mutated only while the router is being built, before it is shared; read-only afterwards.
+        var literals: [String: Node] = [:]
+        var parameter: (name: String, node: Node)?
+        var routes: [String: Route] = [:]
+    }
+
+    private var root = Node()
+    public private(set) var patterns: [(method: String, pattern: String)] = []
+
+    public init() {}
+
+    /// Registers `handler` for `method` at `pattern` (e.g. `/v1/cases/{id}`). A `GET` route answers `HEAD` too.
+    public mutating func add(_ method: String, _ pattern: String, bodyLimit: Int? = nil, _ handler: @escaping Handler) {
+        precondition(pattern.hasPrefix("/"), "route patterns start with /")
+        var node = root
+        for segment in Router.segments(of: Substring(pattern)) {
+            if segment.hasPrefix("{") && segment.hasSuffix("}") {
+                let name = String(segment.dropFirst().dropLast())
+                if let existing = node.parameter {
+                    precondition(existing.name == name, "conflicting parameter names at \(pattern)")
+                    node = existing.node
+                } else {
+                    let child = Node()
+                    node.parameter = (name, child)
+                    node = child
+                }
+            } else {
+                if let child = node.literals[String(segment)] {
+                    node = child
+                } else {
+                    let child = Node()
+                    node.literals[String(segment)] = child
+                    node = child
+                }
+            }
+        }
+        precondition(node.routes[method] == nil, "duplicate route \(method) \(pattern)")
+        node.routes[method] = Route(method: method, pattern: pattern, bodyLimit: bodyLimit, handler: handler)
+        patterns.append((method, pattern))
+    }
+
+    public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add("GET", pattern, handler) }
+    public mutating func post(_ pattern: String, bodyLimit: Int? = nil, _ handler: @escaping Handler) {
+        add("POST", pattern, bodyLimit: bodyLimit, handler)
+    }
+    public mutating func put(_ pattern: String, bodyLimit: Int? = nil, _ handler: @escaping Handler) {
+        add("PUT", pattern, bodyLimit: bodyLimit, handler)
+    }
+    public mutating func patch(_ pattern: String, _ handler: @escaping Handler) { add("PATCH", pattern, handler) }
+    public mutating func delete(_ pattern: String, _ handler: @escaping Handler) { add("DELETE", pattern, handler) }
+
+    /// Finds the route for a still percent-encoded path.
+    public func match(method: String, path: Substring) -> RouteMatch {
+        var node = root
+        var parameters: [String: String] = [:]
+        for raw in Router.segments(of: path) {
+            guard let segment = RequestTarget.percentDecode(raw) else { return .notFound }
+            if let child = node.literals[segment] {
+                node = child
+            } else if let (name, child) = node.parameter, !segment.isEmpty {
+                parameters[name] = segment
+                node = child
+            } else {
+                return .notFound
+            }
+        }
+        if node.routes.isEmpty { return .notFound }
+        if let route = node.routes[method] ?? (method == "HEAD" ? node.routes["GET"] : nil) {
+            return .found(route, parameters: parameters)
+        }
+        var allow = Set(node.routes.keys)
+        if allow.contains("GET") { allow.insert("HEAD") }
+        return .methodNotAllowed(allow: allow.sorted())
+    }
+
+    /// Path segments after the leading `/`; `/` alone has one empty segment so that it can be routed.
+    static func segments(of path: Substring) -> [Substring] {
+        var p = path
+        if p.hasPrefix("/") { p = p.dropFirst() }
+        return p.split(separator: "/", omittingEmptySubsequences: false)
+    }
+}

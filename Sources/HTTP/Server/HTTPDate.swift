@@ -1,0 +1,29 @@
+import Glibc
+
+/// The `Date` header value (IMF-fixdate, RFC 9110 5.6.7), formatted at most once a second per loop.
+struct HTTPDateCache {
+    private var second: Int = -1
+    private(set) var bytes: [UInt8] = []
+
+    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    mutating func current() -> [UInt8] {
+        let now = time(nil)
+        if now != second {
+            second = now
+            bytes = Array(HTTPDateCache.format(now).utf8)
+        }
+        return bytes
+    }
+
+    /// e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+    static func format(_ t: time_t) -> String {
+        var t = t
+        var tm = Glibc.tm()
+        gmtime_r(&t, &tm)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(days[Int(tm.tm_wday)]), \(two(tm.tm_mday)) \(months[Int(tm.tm_mon)]) \(tm.tm_year + 1900) "
+            + "\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec)) GMT"
+    }
+}

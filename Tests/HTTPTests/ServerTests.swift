@@ -1,0 +1,351 @@
+import Glibc
+import Testing
+@testable import HTTP
+
+/// Socket-level tests against a running server on an ephemeral port.
+@Suite struct ServerTests {
+    @Test func answersWithDateAndFraming() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let r = await onThread { () -> WireResponse? in
+            let c = TestClient(port: port)!
+            c.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            return c.readResponse()
+        }
+        let response = try #require(r)
+        #expect(response.status == 200)
+        #expect(response.bodyText == "hello")
+        #expect(response.headers["Content-Length"] == "5")
+        #expect(response.headers["Date"]?.hasSuffix(" GMT") == true)
+        #expect(response.headers["X-Request-ID"]?.isEmpty == false)
+        await server.stop()
+    }
+
+    @Test(arguments: [3, 50])
+    func pipelinedRequestsAnsweredInOrder(count: Int) async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let bodies = await onThread { () -> [String] in
+            let c = TestClient(port: port)!
+            var batch = ""
+            for i in 0..<count {
+                // Mix routes handled by tasks with ones answered by the loop itself, so ordering is tested across both.
+                batch += i % 7 == 3 ? "GET /missing-\(i) HTTP/1.1\r\nHost: t\r\n\r\n" : "GET /echo/n\(i) HTTP/1.1\r\nHost: t\r\n\r\n"
+            }
+            c.send(batch)
+            var out: [String] = []
+            for _ in 0..<count {
+                guard let r = c.readResponse() else { break }
+                out.append(r.status == 404 ? "404" : r.bodyText)
+            }
+            return out
+        }
+        let expected = (0..<count).map { $0 % 7 == 3 ? "404" : "n\($0)" }
+        #expect(bodies == expected)
+        await server.stop()
+    }
+
+    @Test func thousandConcurrentConnectionsAreEachServed() async throws {
+        raiseDescriptorLimit()
+        let server = try startTestServer()
+        let port = server.port!
+        let served = await onThread { () -> Int in
+            var clients: [TestClient] = []
+            for _ in 0..<1000 {
+                guard let c = TestClient(port: port, timeoutSeconds: 20) else { break }
+                clients.append(c)
+            }
+            for (i, c) in clients.enumerated() { c.send("GET /echo/c\(i) HTTP/1.1\r\nHost: t\r\n\r\n") }
+            var ok = 0
+            for (i, c) in clients.enumerated() {
+                if let r = c.readResponse(), r.status == 200, r.bodyText == "c\(i)" { ok += 1 }
+            }
+            return ok
+        }
+        #expect(served == 1000)
+        await server.stop()
+    }
+
+    @Test func stalledHeadIsAnswered408OrClosed() async throws {
+        let server = try startTestServer { $0.headTimeout = .milliseconds(500) }
+        let port = server.port!
+        let started = ContinuousClock.now
+        let outcome = await onThread { () -> (Int?, Bool) in
+            let c = TestClient(port: port, timeoutSeconds: 5)!
+            c.send("GET /hello HTTP/1.1\r\nHost: t\r\n")   // head never finished
+            let r = c.readResponse()
+            return (r?.status, c.waitForClose())
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(outcome.0 == 408 || outcome.0 == nil)
+        #expect(outcome.1, "connection closed after the timeout")
+        #expect(elapsed >= .milliseconds(400))
+        #expect(elapsed < .seconds(4))
+        await server.stop()
+    }
+
+    @Test func silentConnectionIsClosedAfterHeadTimeout() async throws {
+        let server = try startTestServer { $0.headTimeout = .milliseconds(300) }
+        let port = server.port!
+        let closed = await onThread { TestClient(port: port, timeoutSeconds: 5)!.waitForClose() }
+        #expect(closed)
+        await server.stop()
+    }
+
+    @Test func idleKeepAliveConnectionIsClosed() async throws {
+        let server = try startTestServer { $0.keepAliveTimeout = .milliseconds(300) }
+        let port = server.port!
+        let outcome = await onThread { () -> (Int?, Bool) in
+            let c = TestClient(port: port, timeoutSeconds: 5)!
+            c.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            return (c.readResponse()?.status, c.waitForClose())
+        }
+        #expect(outcome.0 == 200)
+        #expect(outcome.1)
+        await server.stop()
+    }
+
+    @Test func gracefulShutdownFinishesInFlightAndRefusesNew() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let inflight = Task {
+            await onThread { () -> WireResponse? in
+                let c = TestClient(port: port, timeoutSeconds: 10)!
+                c.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+                return c.readResponse()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(250))
+        server.beginShutdown()
+        try await Task.sleep(for: .milliseconds(150))
+        let refused = await onThread { TestClient(port: port) == nil }
+        let response = try #require(await inflight.value)
+        #expect(response.status == 200)
+        #expect(response.bodyText == "slow done")
+        #expect(response.headers["Connection"] == "close")
+        #expect(refused, "new connections are refused once shutdown began")
+        await server.stop()
+    }
+
+    @Test func smugglingProbeContentLengthWithTransferEncodingIsRefused() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let outcome = await onThread { () -> (WireResponse?, Bool) in
+            let c = TestClient(port: port)!
+            c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            let r = c.readResponse()
+            return (r, c.waitForClose())
+        }
+        #expect(outcome.0?.status == 400)
+        #expect(outcome.0?.headers["Connection"] == "close")
+        #expect(outcome.0?.headers["Content-Type"] == "application/problem+json")
+        #expect(outcome.1, "the connection is closed, and the smuggled request never answered")
+        await server.stop()
+    }
+
+    @Test func unknownPathIs404ProblemAndConnectionStaysUsable() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let rs = await onThread { () -> [WireResponse] in
+            let c = TestClient(port: port)!
+            c.send("POST /nowhere HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nabcdeGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            return [c.readResponse(), c.readResponse()].compactMap { $0 }
+        }
+        #expect(rs.count == 2)
+        #expect(rs.first?.status == 404)
+        #expect(rs.first?.headers["Content-Type"] == "application/problem+json")
+        #expect(rs.first?.bodyText.contains("\"status\":404") == true)
+        #expect(rs.last?.bodyText == "hello", "the 404's body was read and discarded, not taken as a request")
+        await server.stop()
+    }
+
+    @Test func wrongMethodIs405WithAllow() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let r = await onThread { () -> WireResponse? in
+            let c = TestClient(port: port)!
+            c.send("DELETE /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            return c.readResponse()
+        }
+        #expect(r?.status == 405)
+        #expect(r?.headers["Allow"] == "GET, HEAD, OPTIONS")
+        await server.stop()
+    }
+
+    @Test func unknownMethodIs501() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let r = await onThread { () -> WireResponse? in
+            let c = TestClient(port: port)!
+            c.send("BREW /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            return c.readResponse()
+        }
+        #expect(r?.status == 501)
+        await server.stop()
+    }
+
+    @Test func headHasLengthButNoBody() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let rs = await onThread { () -> [WireResponse] in
+            let c = TestClient(port: port)!
+            c.send("HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            return [c.readResponse(isHead: true), c.readResponse()].compactMap { $0 }
+        }
+        #expect(rs.count == 2)
+        #expect(rs.first?.status == 200)
+        #expect(rs.first?.headers["Content-Length"] == "5")
+        #expect(rs.first?.body.isEmpty == true)
+        #expect(rs.last?.bodyText == "hello", "no stray body bytes after the HEAD response")
+        await server.stop()
+    }
+
+    @Test func http10ClosesUnlessKeepAliveAsked() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let plain = await onThread { () -> (WireResponse?, Bool) in
+            let c = TestClient(port: port)!
+            c.send("GET /hello HTTP/1.0\r\n\r\n")
+            return (c.readResponse(), c.waitForClose())
+        }
+        #expect(plain.0?.status == 200)
+        #expect(plain.0?.headers["Connection"] == "close")
+        #expect(plain.1)
+        let kept = await onThread { () -> [WireResponse] in
+            let c = TestClient(port: port)!
+            c.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            let first = c.readResponse()
+            c.send("GET /echo/again HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            return [first, c.readResponse()].compactMap { $0 }
+        }
+        #expect(kept.count == 2)
+        #expect(kept.first?.headers["Connection"] == "keep-alive")
+        #expect(kept.last?.bodyText == "again")
+        await server.stop()
+    }
+
+    @Test func connectionCloseRequestIsHonoured() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let outcome = await onThread { () -> (WireResponse?, Bool) in
+            let c = TestClient(port: port)!
+            c.send("GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            return (c.readResponse(), c.waitForClose())
+        }
+        #expect(outcome.0?.headers["Connection"] == "close")
+        #expect(outcome.1)
+        await server.stop()
+    }
+
+    @Test func expectContinueGetsInterimResponseBeforeBody() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let rs = await onThread { () -> [WireResponse] in
+            let c = TestClient(port: port)!
+            c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+            guard let interim = c.readResponse() else { return [] }
+            c.send("ping")
+            return [interim, c.readResponse()].compactMap { $0 }
+        }
+        #expect(rs.map(\.status) == [100, 200])
+        #expect(rs.last?.bodyText == "ping")
+        await server.stop()
+    }
+
+    @Test func bodyOverRouteLimitIs413AndCloses() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let outcome = await onThread { () -> (WireResponse?, Bool) in
+            let c = TestClient(port: port)!
+            c.send("POST /small HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\nhello world")
+            return (c.readResponse(), c.waitForClose())
+        }
+        #expect(outcome.0?.status == 413)
+        #expect(outcome.1)
+        let within = await onThread { () -> WireResponse? in
+            let c = TestClient(port: port)!
+            c.send("POST /small HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nhelloworld")
+            return c.readResponse()
+        }
+        #expect(within?.bodyText == "10")
+        await server.stop()
+    }
+
+    @Test func chunkedBodyIsReassembled() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let r = await onThread { () -> WireResponse? in
+            let c = TestClient(port: port)!
+            c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nX-Trailer: yes\r\n\r\n")
+            return c.readResponse()
+        }
+        #expect(r?.bodyText == "Wikipedia")
+        await server.stop()
+    }
+
+    @Test func halfClosedClientStillGetsItsResponse() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let r = await onThread { () -> WireResponse? in
+            let c = TestClient(port: port)!
+            c.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+            c.shutdownWrite()
+            return c.readResponse()
+        }
+        #expect(r?.bodyText == "slow done")
+        await server.stop()
+    }
+
+    @Test func requestIDIsEchoedWhenWellFormedAndReplacedOtherwise() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let rs = await onThread { () -> [WireResponse] in
+            let c = TestClient(port: port)!
+            c.send("GET /request-id HTTP/1.1\r\nHost: t\r\nX-Request-ID: abc-123\r\n\r\n")
+            let a = c.readResponse()
+            c.send("GET /request-id HTTP/1.1\r\nHost: t\r\nX-Request-ID: has space\"quote\r\n\r\n")
+            return [a, c.readResponse()].compactMap { $0 }
+        }
+        #expect(rs.first?.bodyText == "abc-123")
+        #expect(rs.first?.headers["X-Request-ID"] == "abc-123")
+        #expect(rs.last?.bodyText.isEmpty == false)
+        #expect(rs.last?.bodyText != "has space\"quote")
+        #expect(rs.last?.headers["X-Request-ID"] == rs.last?.bodyText)
+        await server.stop()
+    }
+
+    @Test func connectionsBeyondTheCapAreClosed() async throws {
+        let server = try startTestServer { $0.maxConnections = 2; $0.eventLoops = 1 }
+        let port = server.port!
+        let outcome = await onThread { () -> (Bool, Int?) in
+            let a = TestClient(port: port)!, b = TestClient(port: port)!
+            a.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            _ = a.readResponse()
+            b.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            _ = b.readResponse()
+            let third = TestClient(port: port, timeoutSeconds: 3)!
+            let closed = third.waitForClose()
+            a.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            return (closed, a.readResponse()?.status)
+        }
+        #expect(outcome.0, "the third connection is closed at once")
+        #expect(outcome.1 == 200, "connections under the cap keep working")
+        #expect(server.metrics.exposition().contains("http_connections_rejected_total 1"))
+        await server.stop()
+    }
+
+    @Test func metricsCountRequestsByRouteAndStatus() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        _ = await onThread { () -> Int in
+            let c = TestClient(port: port)!
+            c.send("GET /echo/a HTTP/1.1\r\nHost: t\r\n\r\nGET /echo/b HTTP/1.1\r\nHost: t\r\n\r\nGET /nope HTTP/1.1\r\nHost: t\r\n\r\n")
+            return [c.readResponse(), c.readResponse(), c.readResponse()].compactMap { $0 }.count
+        }
+        let text = server.metrics.exposition()
+        #expect(text.contains("http_requests_total{route=\"/echo/{value}\",method=\"GET\",status=\"200\"} 2"))
+        #expect(text.contains("http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1"))
+        #expect(text.contains("http_request_duration_seconds_count{route=\"/echo/{value}\"} 2"))
+        await server.stop()
+    }
+}
