@@ -112,3 +112,20 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// One `parse` call over `bytes` (Array.withUnsafeBytes does not forward typed throws).
+func parseOnce(_ parser: inout RequestParser, _ bytes: [UInt8]) throws(HTTPParseError) -> (consumed: Int, event: RequestParser.Event) {
+    let result: Result<(consumed: Int, event: RequestParser.Event), HTTPParseError> = bytes.withUnsafeBytes { raw in
+        do throws(HTTPParseError) {
+            return .success(try parser.parse(raw))
+        } catch {
+            return .failure(error)
+        }
+    }
+    return try result.get()
+}
+
+/// `GET / HTTP/1.1` with Host and the given extra lines.
+func request(_ lines: [String], body: String = "") -> String {
+    request("GET / HTTP/1.1", host: "example.com", lines, body: body)
+}
