@@ -349,3 +349,66 @@ import Testing
         await server.stop()
     }
 }
+
+@Suite struct ServerWriteTests {
+    @Test func largeResponseReachesASlowReaderWhole() async throws {
+        let big = (0..<(8 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let server = try startTestServer { _ in } routes: { r in
+            r.get("/big") { _ in Response(status: 200, headers: ["Content-Type": "application/octet-stream"], body: big) }
+        }
+        let port = server.port!
+        let received = await onThread { () -> [UInt8]? in
+            let c = TestClient(port: port, timeoutSeconds: 10)!
+            c.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            usleep(300_000)   // let the server fill the socket and wait for EPOLLOUT
+            guard let r = c.readResponse(), let next = c.readResponse(), next.bodyText == "hello" else { return nil }
+            return r.body
+        }
+        #expect(received == big)
+        await server.stop()
+    }
+
+    @Test func headerValuesWithLineBreaksAreNeverSent() async throws {
+        let server = try startTestServer { _ in } routes: { r in
+            r.get("/inject") { _ in Response(status: 200, headers: ["X-Bad": "a\r\nSet-Cookie: evil=1", "X-Good": "fine"], body: []) }
+        }
+        let port = server.port!
+        let r = await onThread { () -> WireResponse? in
+            let c = TestClient(port: port)!
+            c.send("GET /inject HTTP/1.1\r\nHost: t\r\n\r\n")
+            return c.readResponse()
+        }
+        #expect(r?.status == 200)
+        #expect(r?.headers["X-Good"] == "fine")
+        #expect(r?.headers.contains("Set-Cookie") == false)
+        #expect(r?.headers.contains("X-Bad") == false)
+        await server.stop()
+    }
+
+    @Test func everyPipelinedRequestIsAnsweredWhenSentOneByteAtATime() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let bodies = await onThread { () -> [String] in
+            let c = TestClient(port: port)!
+            let raw = Array("GET /echo/a HTTP/1.1\r\nHost: t\r\n\r\nPOST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nxyzGET /echo/b HTTP/1.1\r\nHost: t\r\n\r\n".utf8)
+            for b in raw { c.send([b]) }
+            return (0..<3).compactMap { _ in c.readResponse()?.bodyText }
+        }
+        #expect(bodies == ["a", "xyz", "b"])
+        await server.stop()
+    }
+
+    @Test func parseErrorAfterGoodPipelinedRequestAnswersBothInOrder() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let outcome = await onThread { () -> ([Int], Bool) in
+            let c = TestClient(port: port)!
+            c.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n")
+            let statuses = (0..<2).compactMap { _ in c.readResponse()?.status }
+            return (statuses, c.waitForClose())
+        }
+        #expect(outcome.0 == [200, 400])
+        #expect(outcome.1)
+        await server.stop()
+    }
+}

@@ -18,6 +18,8 @@ final class Connection {
 
     /// A request is being handled; nothing more is parsed or read until its response is queued.
     var inFlight = false
+    /// The parser returned `.head` and must be called again even if no new bytes arrive.
+    var parseAgain = false
     /// Close once `output` is written (the response said `Connection: close`).
     var closeAfterWrite = false
     /// Half-closed by us, draining the client's remaining bytes before the final close.
@@ -63,6 +65,7 @@ final class Connection {
     func discardInput() {
         input.removeAll(keepingCapacity: true)
         inputStart = 0
+        parseAgain = false
     }
 
     /// Runs the parser over the pending input; returns the next event, consuming what it used.
@@ -121,17 +124,17 @@ extension EventLoop {
                 closeConnection(c)
                 return
             }
-            if c.pendingIsEmpty && c.parser.phase != .body || c.pendingIsEmpty && c.lastPhase == .body {
+            if c.pendingIsEmpty && !c.parseAgain {
                 if c.peerClosed {
+                    // Nothing more can arrive: a partial request is abandoned, an idle connection is done.
                     closeConnection(c)
                     return
                 }
-                if c.pendingIsEmpty {
-                    setInterest(c, read: true, write: false)
-                    updateReadDeadline(c)
-                    return
-                }
+                setInterest(c, read: true, write: false)
+                updateReadDeadline(c)
+                return
             }
+            c.parseAgain = false
             switch c.parseNext() {
             case .failure(let error):
                 c.discardInput()
@@ -148,6 +151,7 @@ extension EventLoop {
                 return
             case .success(.head(let head)):
                 onHead(c, head)
+                c.parseAgain = true   // the parser continues with the body (or ends a bodiless message) on the next call
             case .success(.message(let message)):
                 dispatch(c, message)
             }
