@@ -67,8 +67,17 @@ public enum BankHolidays {
     }
 
     public static func isBankHoliday(_ date: CalendarDate) -> Bool {
-        holidays(in: date.year).contains { $0.date == date }
+        if let dates = precomputed[date.year] { return dates.contains(date) }
+        return holidays(in: date.year).contains { $0.date == date }
     }
+
+    // School-day counting asks about every day of a range; the years any case can touch are
+    // computed once (a static let is initialised once, thread-safely).
+    private static let precomputed: [Int: Set<CalendarDate>] = {
+        var table: [Int: Set<CalendarDate>] = [:]
+        for year in 1990...2100 { table[year] = Set(holidays(in: year).map(\.date)) }
+        return table
+    }()
 
     /// Easter Sunday in the Gregorian calendar (the anonymous Gregorian computus, as given by
     /// Meeus / Jones / Butcher).

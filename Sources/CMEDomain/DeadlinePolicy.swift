@@ -80,6 +80,13 @@ public struct DeadlinePolicy: Hashable, Sendable, Codable {
         requiredSchoolChecks: [.homeVisit, .phoneAllContacts],
         procedureNotes: [])
 
+    /// The required school checks missing from those a referral says were completed, in the
+    /// policy's order; each gives a `missing_school_check` warning, never a refusal.
+    public func missingSchoolChecks(completed: [SchoolCheck]) -> [SchoolCheck] {
+        let done = Set(completed)
+        return requiredSchoolChecks.filter { !done.contains($0) }
+    }
+
     enum CodingKeys: String, CodingKey {
         case rollNotificationDeadlineSchoolDays = "roll_notification_deadline_school_days"
         case absenceReferralThreshold = "absence_referral_threshold"

@@ -31,14 +31,3 @@ public struct Lateness: Hashable, Sendable {
         return Lateness(isLate: receivedOn > eventDate, schoolDaysLate: elapsed.value, calendarApproximate: elapsed.isApproximate)
     }
 }
-
-/// When a child removed to a named school is expected to arrive there.
-public enum ExpectedArrival {
-    /// Due `schoolDays` school days after the later of the removal's event date and the
-    /// destination's start date (DESIGN.md 3.4).
-    public static func dueDate(removalDate: CalendarDate, destinationStartDate: CalendarDate?, schoolDays: Int,
-                               calendar: SchoolCalendar) -> SchoolDayFigure<CalendarDate> {
-        let from = max(removalDate, destinationStartDate ?? removalDate)
-        return calendar.date(adding: schoolDays, schoolDaysTo: from)
-    }
-}

@@ -1,6 +1,7 @@
 /// A period a council's procedure is written in, kept in the council's own unit (school days,
 /// working days or weeks) rather than converted, so the policy reads as the council wrote it.
 public struct PolicyPeriod: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The unit a council counts the period in.
     public enum Unit: String, Hashable, Sendable, Codable, CaseIterable {
         /// Days the school is open (the council's term dates, else approximate).
         case schoolDays = "school_days"
