@@ -4,6 +4,8 @@ import Foundation
 ///
 /// Every statutory rule here counts whole days, so dates are kept as year, month and day and the
 /// arithmetic is done on a proleptic Gregorian day count; no `TimeZone` can shift a date by one.
+/// Parsing accepts years 0001-9999; arithmetic is not bounded, so callers keep dates to
+/// realistic ranges (a child's lifetime, a case's deadlines).
 public struct CalendarDate: Hashable, Comparable, Sendable {
     public let year: Int
     public let month: Int

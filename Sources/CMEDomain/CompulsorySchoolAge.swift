@@ -32,6 +32,21 @@ public struct CompulsorySchoolAge: Hashable, Sendable {
         date >= startDate && date <= endDate
     }
 
+    /// Where the child stands on `date`, for messages such as a referral's
+    /// `not_compulsory_school_age` warning.
+    public func status(on date: CalendarDate) -> Status {
+        if date < startDate { return .notYetOfCompulsorySchoolAge }
+        if date > endDate { return .pastCompulsorySchoolAge }
+        return .ofCompulsorySchoolAge
+    }
+
+    /// Before, within or after compulsory school age.
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
+        case notYetOfCompulsorySchoolAge = "not_yet_of_compulsory_school_age"
+        case ofCompulsorySchoolAge = "of_compulsory_school_age"
+        case pastCompulsorySchoolAge = "past_compulsory_school_age"
+    }
+
     /// The year group a child of this birth date is in on `date`: Reception in the school year in
     /// which the child turns 5, Year 1 the next, ... Year 11 in the year the child turns 16.
     /// Nil before Reception or after Year 11.

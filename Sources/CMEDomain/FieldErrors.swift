@@ -60,6 +60,12 @@ public struct FieldError: Hashable, Sendable, Codable {
         self.pointer = pointer.description
         self.message = message
     }
+
+    // The 422 problem body names the message `detail` (DESIGN.md 3.1).
+    enum CodingKeys: String, CodingKey {
+        case pointer
+        case message = "detail"
+    }
 }
 
 /// Collects every field error of a request at once, so one 422 answer lists all of them

@@ -90,6 +90,22 @@ struct CompulsorySchoolAgeTests {
         #expect(CompulsorySchoolAge(dateOfBirth: d(born)).isOfCompulsorySchoolAge(on: d(on)) == expected)
     }
 
+    @Test(arguments: onDates)
+    func statusAgreesWithIsOfCompulsorySchoolAge(_ born: String, _ on: String, _ expected: Bool) {
+        let age = CompulsorySchoolAge(dateOfBirth: d(born))
+        let status = age.status(on: d(on))
+        #expect((status == .ofCompulsorySchoolAge) == expected)
+        if !expected {
+            #expect(status == (d(on) < age.startDate ? .notYetOfCompulsorySchoolAge : .pastCompulsorySchoolAge))
+        }
+    }
+
+    @Test func statusNamesTheSide() {
+        let age = CompulsorySchoolAge(dateOfBirth: d("2019-09-01"))
+        #expect(age.status(on: d("2024-12-30")) == .notYetOfCompulsorySchoolAge)
+        #expect(age.status(on: d("2036-06-28")) == .pastCompulsorySchoolAge)
+    }
+
     static let yearGroups: [(born: String, on: String, group: String?)] = [
         ("2019-09-01", "2024-09-02", "R"),
         ("2019-09-01", "2024-08-31", nil),

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import CMEDomain
 
@@ -44,6 +45,13 @@ struct FieldErrorsTests {
         var batch = FieldErrors()
         batch.merge(item, under: JSONPointer(tokens: ["notifications", "3"]))
         #expect(batch.pointers == ["/notifications/3/pupil/upn", "/notifications/3/notes~1extra"])
+    }
+
+    @Test func encodesAsTheProblemBodyDoes() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = try encoder.encode([FieldError(pointer: "/child/date_of_birth", message: "must be a date YYYY-MM-DD")])
+        #expect(String(decoding: json, as: UTF8.self) == #"[{"detail":"must be a date YYYY-MM-DD","pointer":"/child/date_of_birth"}]"#)
     }
 
     @Test func throwsOnlyWhenThereAreErrors() {
