@@ -1,1 +1,0 @@
-// Placeholder: the domain library is being written (issue 3).

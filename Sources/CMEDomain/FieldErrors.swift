@@ -1,0 +1,126 @@
+/// A JSON Pointer (RFC 6901) to a field of a request body, e.g. `/child/date_of_birth`.
+public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The unescaped reference tokens: `["parents", "0", "name"]`.
+    public let tokens: [String]
+
+    public static let root = JSONPointer(tokens: [])
+
+    public init(tokens: [String]) {
+        self.tokens = tokens
+    }
+
+    /// Parses the string form; `~1` is `/` and `~0` is `~` (RFC 6901 section 4: `~1` is
+    /// decoded before `~0`, so `~01` is the token `~1`). Nil when it does not start with `/` or
+    /// has a `~` not followed by 0 or 1.
+    public init?(parsing text: String) {
+        if text.isEmpty { tokens = []; return }
+        guard text.hasPrefix("/") else { return nil }
+        var decoded: [String] = []
+        for raw in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            var token = ""
+            var iterator = raw.makeIterator()
+            while let character = iterator.next() {
+                guard character == "~" else { token.append(character); continue }
+                switch iterator.next() {
+                case "0": token.append("~")
+                case "1": token.append("/")
+                default: return nil
+                }
+            }
+            decoded.append(token)
+        }
+        tokens = decoded
+    }
+
+    /// For literals in code, which are always well formed.
+    public init(stringLiteral value: String) {
+        guard let pointer = JSONPointer(parsing: value) else { preconditionFailure("malformed JSON pointer literal \(value)") }
+        self = pointer
+    }
+
+    public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens: tokens + [token]) }
+    public func appending(_ index: Int) -> JSONPointer { appending(String(index)) }
+
+    /// `prefix` followed by this pointer: a batch item's `/pupil/upn` becomes
+    /// `/notifications/3/pupil/upn`.
+    public func prefixed(by prefix: JSONPointer) -> JSONPointer { JSONPointer(tokens: prefix.tokens + tokens) }
+
+    public var description: String {
+        tokens.map { "/" + $0.replacingAll("~", with: "~0").replacingAll("/", with: "~1") }.joined()
+    }
+}
+
+/// One invalid field: where it is, and what is wrong, in words a council's integrator can act on.
+public struct FieldError: Hashable, Sendable, Codable {
+    /// The RFC 6901 string form, as the 422 body's `errors[].pointer` carries it.
+    public let pointer: String
+    public let message: String
+
+    public init(pointer: JSONPointer, message: String) {
+        self.pointer = pointer.description
+        self.message = message
+    }
+
+    // The 422 problem body names the message `detail` (DESIGN.md 3.1).
+    enum CodingKeys: String, CodingKey {
+        case pointer
+        case message = "detail"
+    }
+}
+
+/// Collects every field error of a request at once, so one 422 answer lists all of them
+/// (DESIGN.md 3.1) instead of one per round trip.
+public struct FieldErrors: Error, Hashable, Sendable, Sequence {
+    public private(set) var errors: [FieldError] = []
+
+    public init() {}
+
+    public init(_ errors: [FieldError]) {
+        self.errors = errors
+    }
+
+    public var isEmpty: Bool { errors.isEmpty }
+    public var count: Int { errors.count }
+    public func makeIterator() -> IndexingIterator<[FieldError]> { errors.makeIterator() }
+
+    public mutating func add(_ pointer: JSONPointer, _ message: String) {
+        errors.append(FieldError(pointer: pointer, message: message))
+    }
+
+    /// Adds "is required" at `pointer` when `value` is nil or blank; returns the value otherwise.
+    @discardableResult
+    public mutating func require<T>(_ value: T?, at pointer: JSONPointer, _ message: String = "is required") -> T? {
+        if let text = value as? String, text.trimmingWhitespace().isEmpty {
+            add(pointer, message)
+            return nil
+        }
+        guard let value else { add(pointer, message); return nil }
+        return value
+    }
+
+    /// Adds the errors of a nested object (e.g. one parent of `parents`) under `prefix`.
+    public mutating func merge(_ other: FieldErrors, under prefix: JSONPointer = .root) {
+        for error in other.errors {
+            let pointer = JSONPointer(parsing: error.pointer) ?? .root
+            errors.append(FieldError(pointer: pointer.prefixed(by: prefix), message: error.message))
+        }
+    }
+
+    /// The pointers in the order they were found.
+    public var pointers: [String] { errors.map(\.pointer) }
+
+    /// Throws self when not empty: `try errors.throwIfAny()` at the end of a validation.
+    public func throwIfAny() throws(FieldErrors) {
+        if !isEmpty { throw self }
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var result = ""
+        for character in self {
+            if character == target { result += replacement } else { result.append(character) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Names as they are compared when looking for the same child in two records: case, accents,
+/// hyphens, apostrophes and runs of spaces do not matter ("Zoë O'Brien-Smith" and
+/// "zoe obrien smith" are the same name).
+public enum NameNormalisation {
+    /// Lower case, accents removed, apostrophes removed, hyphens and other punctuation as spaces,
+    /// single spaces, trimmed.
+    public static func normalise(_ name: String) -> String {
+        var folded = ""
+        for scalar in name.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.properties.generalCategory == .nonspacingMark { continue }   // the accent of é, ë, ç
+            if apostrophes.contains(scalar) { continue }                          // O'Brien = OBrien
+            if let replacement = letterFolds[scalar] { folded += replacement; continue }
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                folded.unicodeScalars.append(scalar)
+            } else {
+                folded += " "                                                     // hyphens, dots, spaces
+            }
+        }
+        return folded.split(separator: " ").joined(separator: " ")
+    }
+
+    /// The normalised name without spaces, so "Smith-Jones", "Smith Jones" and "Smithjones" agree.
+    public static func compact(_ name: String) -> String {
+        normalise(name).replacingAll(" ", with: "")
+    }
+
+    /// The words of the normalised name.
+    public static func words(_ name: String) -> [String] {
+        normalise(name).split(separator: " ").map(String.init)
+    }
+
+    private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "\u{2018}", "\u{02BC}", "`", "\u{00B4}"]
+
+    // Letters that carry no separable accent in Unicode but that English records spell without.
+    private static let letterFolds: [Unicode.Scalar: String] = [
+        "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+    ]
+}

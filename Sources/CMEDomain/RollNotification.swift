@@ -1,0 +1,29 @@
+/// A statutory notice from a school (Regulation 13, 2024 regulations; DOMAIN.md 5): a pupil's name
+/// entered in, or deleted from, the admission register.
+public enum RollNotificationType: String, Sendable, Hashable, Codable, CaseIterable {
+    case addition
+    case removal
+}
+
+/// The effects a roll notification has in the same transaction, as its `actions[]` name them
+/// (DESIGN.md 3.4).
+public enum RollNotificationActionKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case expectedArrivalCreated = "expected_arrival_created"
+    case arrivalConfirmed = "arrival_confirmed"
+    case caseOpened = "case_opened"
+    case caseClosed = "case_closed"
+    case referralCreated = "referral_created"
+    case eheRecorded = "ehe_recorded"
+    case taskCreated = "task_created"
+    case unauthorisedRemovalFlagged = "unauthorised_removal_flagged"
+}
+
+/// Warnings on an accepted request: kept, but worth a person's attention (DESIGN.md 3.4).
+public enum WarningCode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A school's referral lacks a check its council requires (pointer `/checks_completed`).
+    case missingSchoolCheck = "missing_school_check"
+    /// The child is not of compulsory school age on the received date (`/child/date_of_birth`).
+    case notCompulsorySchoolAge = "not_compulsory_school_age"
+    /// The UPN's check letter does not match its other characters (`/child/upn`).
+    case upnCheckLetter = "upn_check_letter"
+}
