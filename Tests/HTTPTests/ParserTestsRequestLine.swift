@@ -167,10 +167,28 @@ import Testing
         #expect(onlyMessage(request("!#$%&'*+-.^_`|~09az / HTTP/1.1"))?.head.method == "!#$%&'*+-.^_`|~09az")
     }
 
-    @Test func methodLongerThanTheCapIs400() {
+    @Test func methodLongerThanTheCapIs501() {
+        // RFC 9112 3: a method longer than any implemented SHOULD get 501.
         let atCap = String(repeating: "M", count: RequestParser.maxMethodBytes)
         #expect(onlyMessage(request("\(atCap) / HTTP/1.1"))?.head.method == atCap)
-        #expect(thrownStatus(request("\(atCap)M / HTTP/1.1")) == 400)
+        #expect(thrownStatus(request("\(atCap)M / HTTP/1.1")) == 501)
+        // Refused without waiting for the end of an endless method.
+        #expect(thrownStatus(String(repeating: "M", count: 100_000)) == 501)
+    }
+
+    @Test(arguments: [
+        ("GET /a?b HTTP/1.1", RequestTargetForm.origin, "/a?b" as String?),
+        ("GET http://example.com/a?b HTTP/1.1", .absolute, "/a?b"),
+        ("GET http://example.com HTTP/1.1", .absolute, "/"),
+        ("GET HTTP://example.com?q HTTP/1.1", .absolute, "/?q"),
+        ("GET https://[::1]:8443/x HTTP/1.1", .absolute, "/x"),
+        ("CONNECT example.com:443 HTTP/1.1", .authority, nil),
+        ("OPTIONS * HTTP/1.1", .asterisk, nil),
+    ])
+    func targetFormAndPathAreReported(line: String, form: RequestTargetForm, path: String?) throws {
+        let m = try #require(onlyMessage(request(line)))
+        #expect(m.head.targetForm == form)
+        #expect(m.head.pathAndQuery.map(String.init) == path)
     }
 
     @Test func emptyLinesBeforeTheRequestLineAreIgnoredUpToACap() {

@@ -8,7 +8,7 @@ struct RequestHeadSemantics: Sendable, Equatable {
     /// Content-Length values with more digits than this cannot be an `Int` (Int64.max has 19).
     static let maxContentLengthDigits = 18
 
-    static func interpret(version: HTTPVersion, headers: HTTPHeaders) throws(HTTPParseError) -> RequestHeadSemantics {
+    static func interpret(version: HTTPVersion, targetForm: RequestTargetForm, headers: HTTPHeaders) throws(HTTPParseError) -> RequestHeadSemantics {
         let isHTTP10 = version.minor == 0
 
         // Host (RFC 9112 3.2): required in HTTP/1.1, never repeated, and a valid uri-host [":" port].
@@ -16,7 +16,7 @@ struct RequestHeadSemantics: Sendable, Equatable {
         let hosts = headers.values(for: "Host")
         if hosts.count > 1 { throw .bad("more than one Host field line") }
         if hosts.isEmpty && !isHTTP10 { throw .bad("an HTTP/1.1 request needs a Host field") }
-        if let host = hosts.first, !RequestTargetGrammar.isValidHostFieldValue(ArraySlice(host.utf8)) {
+        if let host = hosts.first, !RequestTargetGrammar.isValidHostFieldValue(ArraySlice(host.utf8), targetForm: targetForm) {
             throw .bad("the Host field value is not a valid host and port")
         }
 

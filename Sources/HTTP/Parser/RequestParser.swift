@@ -38,7 +38,8 @@ public struct RequestParser: Sendable {
         case body
     }
 
-    /// Longest method token; longer is refused with 400 (our routes use the RFC 9110 methods).
+    /// Longest method token; longer is refused with 501, as RFC 9112 3 recommends for "a method longer
+    /// than any that it implements" (ours are the RFC 9110 methods, at most 7 letters).
     public static let maxMethodBytes = 32
     /// Empty lines tolerated before a request line (RFC 9112 2.2 asks for at least one).
     public static let maxLeadingEmptyLines = 8
@@ -92,6 +93,7 @@ public struct RequestParser: Sendable {
     var targetBytes: [UInt8] = []
     var versionBytes: [UInt8] = []
     var version = HTTPVersion.http1_1
+    var targetForm = RequestTargetForm.origin
 
     // The field line being read: name bytes, then value bytes; `nameLength` marks the colon.
     var line: [UInt8] = []
@@ -180,7 +182,9 @@ public struct RequestParser: Sendable {
                 state = .target
             } else if HTTPSyntax.isTokenChar(b) {
                 methodBytes.append(b)
-                guard methodBytes.count <= Self.maxMethodBytes else { throw .bad("the method is too long") }
+                guard methodBytes.count <= Self.maxMethodBytes else {
+                    throw HTTPParseError(status: 501, reason: "the method is longer than any this server implements")
+                }
             } else {
                 throw .bad("malformed request line: the method must be a token followed by one SP")
             }
@@ -303,7 +307,8 @@ public struct RequestParser: Sendable {
                 beginFieldSection(trailers: true)
             } else {
                 // Refuse before buffering any of the chunk (RFC 9112 7.1, DESIGN.md 2.1).
-                guard chunkSize <= bodyLimit - body.count else { throw .tooLarge }
+                // (`bodyLimit` may have been lowered below what was read: compare without overflow.)
+                guard body.count <= bodyLimit, chunkSize <= bodyLimit - body.count else { throw .tooLarge }
                 remaining = chunkSize
                 state = .chunkData
             }
@@ -373,20 +378,22 @@ public struct RequestParser: Sendable {
             throw HTTPParseError(status: 505, reason: "only HTTP/1.x is supported")
         }
         version = HTTPVersion(major: 1, minor: minor)
-        guard RequestTargetGrammar.form(of: targetBytes[...], method: methodBytes[...]) != nil else {
+        guard let form = RequestTargetGrammar.form(of: targetBytes[...], method: methodBytes[...]) else {
             throw .bad("the request-target does not match a form allowed for this method")
         }
+        targetForm = form
     }
 
     private mutating func finishHead() throws(HTTPParseError) -> RequestHead {
-        let meaning = try RequestHeadSemantics.interpret(version: version, headers: headers)
+        let meaning = try RequestHeadSemantics.interpret(version: version, targetForm: targetForm, headers: headers)
         let head = RequestHead(method: String(decoding: methodBytes, as: UTF8.self),
                                target: String(decoding: targetBytes, as: UTF8.self),
                                version: version,
                                headers: headers,
                                framing: meaning.framing,
                                keepAlive: meaning.keepAlive,
-                               expectsContinue: meaning.expectsContinue)
+                               expectsContinue: meaning.expectsContinue,
+                               targetForm: targetForm)
         self.head = head
         state = .headComplete
         return head
