@@ -50,6 +50,10 @@ import Testing
         "5;a=\"\u{01}\"\r\nhello\r\n0\r\n\r\n",
         "5;a=\"\\\u{01}\"\r\nhello\r\n0\r\n\r\n",
         "5,a\r\nhello\r\n0\r\n\r\n",
+        "5;bad[=x\r\nhello\r\n0\r\n\r\n",
+        "5;a\rX\r\nhello\r\n0\r\n\r\n",        // bare CR inside the extension
+        "5;\nhello\r\n0\r\n\r\n",             // bare LF ends nothing
+        "5;a\u{00}\r\nhello\r\n0\r\n\r\n",
     ])
     func malformedChunkExtensionIs400(body: String) {
         #expect(thrownStatus(chunked(body)) == 400)
@@ -83,6 +87,8 @@ import Testing
         "11111111111111111\r\n",        // 17 significant hex digits
         "FFFFFFFFFFFFFFFF\r\n",         // 16 digits, beyond Int
         "8000000000000000\r\n",
+        "1_0\r\nhello world!!!!!\r\n0\r\n\r\n",
+        "5\r\nhello!!\r\n0\r\n\r\n",
     ])
     func malformedChunkFramingIs400(body: String) {
         #expect(thrownStatus(chunked(body)) == 400)

@@ -137,6 +137,7 @@ import Testing
         ":80", "[::1", "::1", "[zz::1]", "[1:2:3:4:5:6:7:8:9]", "[1::2::3]", "[::1]x", "[::1]:x",
         "a/b", "a?b", "a#b", "%4", "%zz", "exa\"mple", "a:1:2", "[]", "[1:2:3:4:5:6:7]",
         "[::256.0.0.1]", "[::01.2.3.4]", "[12345::]",
+        "localhost:8080, other.example.com", "localhost:8080/path", "a b:80",
     ])
     func invalidHostValuesAre400(host: String) {
         #expect(thrownStatus(request(host: host)) == 400)

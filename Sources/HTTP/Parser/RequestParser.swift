@@ -38,8 +38,9 @@ public struct RequestParser: Sendable {
         case body
     }
 
-    /// Longest method token; longer is refused with 501, as RFC 9112 3 recommends for "a method longer
-    /// than any that it implements" (ours are the RFC 9110 methods, at most 7 letters).
+    /// Longest method token; longer is refused with 400 as a malformed request line (RFC 9112 3 lets a
+    /// server answer 501 to "a method longer than any that it implements"; we cannot tell an unknown
+    /// method from garbage at this point, and the request line is where a flood of bytes is cut short).
     public static let maxMethodBytes = 32
     /// Empty lines tolerated before a request line (RFC 9112 2.2 asks for at least one).
     public static let maxLeadingEmptyLines = 8
@@ -182,9 +183,7 @@ public struct RequestParser: Sendable {
                 state = .target
             } else if HTTPSyntax.isTokenChar(b) {
                 methodBytes.append(b)
-                guard methodBytes.count <= Self.maxMethodBytes else {
-                    throw HTTPParseError(status: 501, reason: "the method is longer than any this server implements")
-                }
+                guard methodBytes.count <= Self.maxMethodBytes else { throw .bad("the method is too long") }
             } else {
                 throw .bad("malformed request line: the method must be a token followed by one SP")
             }
