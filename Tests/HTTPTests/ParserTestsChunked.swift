@@ -65,6 +65,14 @@ import Testing
         #expect(thrownStatus(chunked("1;\(filler)a\r\nx\r\n0\r\n\r\n")) == 400)
     }
 
+    @Test func chunkExtensionsOverAllChunksAreCapped() {
+        let ext = ";" + String(repeating: "e", count: 1000)
+        let underCap = String(repeating: "1\(ext)\r\nx\r\n", count: RequestParser.maxChunkExtensionBytesPerMessage / 1002)
+        #expect(onlyMessage(chunked(underCap + "0\r\n\r\n"))?.body.count == RequestParser.maxChunkExtensionBytesPerMessage / 1002)
+        let overCap = String(repeating: "1\(ext)\r\nx\r\n", count: RequestParser.maxChunkExtensionBytesPerMessage / 1000 + 1)
+        #expect(thrownStatus(chunked(overCap + "0\r\n\r\n")) == 400)
+    }
+
     @Test(arguments: [
         " 5\r\nhello\r\n0\r\n\r\n",     // whitespace before the size
         "\t5\r\nhello\r\n0\r\n\r\n",

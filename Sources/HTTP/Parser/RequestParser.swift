@@ -47,6 +47,10 @@ public struct RequestParser: Sendable {
     /// Longest chunk-size line, chunk extensions included; longer is 400 (RFC 9112 7.1.1 lets a server
     /// limit extension length).
     public static let maxChunkLineBytes = 4 * 1024
+    /// Most chunk-extension bytes in one message, over all its chunks; more is 400. RFC 9112 7.1.1: a
+    /// server "ought to limit the total length of chunk extensions received in a request"; without this a
+    /// 1 MiB body in one-byte chunks could carry 4 GiB of extensions.
+    public static let maxChunkExtensionBytesPerMessage = 64 * 1024
     /// Most significant hex digits in a chunk-size (64 bits).
     public static let maxChunkSizeDigits = 16
     /// Never reserve more than this for a body up front, whatever the client declares.
@@ -115,6 +119,7 @@ public struct RequestParser: Sendable {
     var chunkSizeDigits = 0
     var chunkLineBytes = 0
     var chunkExtension = ChunkExtensionScanner()
+    var chunkExtensionBytes = 0
 
     // MARK: Parsing
 
@@ -138,9 +143,11 @@ public struct RequestParser: Sendable {
                 if let event = try startBody() { return (i, event) }
             case .lengthBody, .chunkData:
                 let take = min(remaining, count - i)
-                if take > 0, let base = input.baseAddress {
-                    body.append(contentsOf: UnsafeBufferPointer(start: (base + i).assumingMemoryBound(to: UInt8.self),
-                                                                count: take))
+                if take > 0 {
+                    // One block copy per call, never per byte.
+                    UnsafeRawBufferPointer(rebasing: input[i..<(i + take)]).withMemoryRebound(to: UInt8.self) {
+                        body.append(contentsOf: $0)
+                    }
                     i += take
                     remaining -= take
                 }
@@ -292,6 +299,10 @@ public struct RequestParser: Sendable {
             }
         case .chunkExtension:
             try countChunkLineByte()
+            chunkExtensionBytes += 1
+            guard chunkExtensionBytes <= Self.maxChunkExtensionBytesPerMessage else {
+                throw .bad("too many chunk extension bytes in one message")
+            }
             if b == HTTPSyntax.cr {
                 // chunk-ext is accepted and ignored (RFC 9112 7.1.1), but must be well-formed.
                 guard chunkExtension.canEnd else { throw .bad("malformed chunk extension") }
@@ -433,6 +444,7 @@ public struct RequestParser: Sendable {
         fieldCount = 0
         sectionBytes = 0
         remaining = 0
+        chunkExtensionBytes = 0
         leadingEmptyLines = 0
         messageStarted = false
         bodyLimit = limits.defaultBodyLimit
