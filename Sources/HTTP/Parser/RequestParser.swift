@@ -16,11 +16,38 @@
 ///   one byte per call).
 /// - `.needMoreData` always consumes the whole input.
 /// - The check of a `Content-Length` against `bodyLimit` happens in the first `parse` call after `.head`
-///   (so the route's limit applies), before any body byte is read: call `parse` with no new bytes
-///   before sending `100 Continue`, and send it only if that call did not throw.
+///   (so the route's limit applies), before any body byte is read. So: on `.head`, set `bodyLimit`, call
+///   `parse` again with the bytes still buffered (possibly none); if it throws 413, answer 413 without
+///   `100 Continue`; if it returns `.message`, the body was already there and no 100 is needed; otherwise
+///   send `100 Continue` when `expectsContinue` is true and the framing is not `.none`/`.length(0)`.
+///   A chunked body's 413 comes when the offending chunk-size line arrives.
 /// - After a throw the parser stays failed: every later call throws the same error.
 /// - `phase` is `.idle` until the first byte of a message (an empty line before the request line
-///   counts), `.head` until the header section ends, `.body` from `.head` until `.message`, then `.idle`.
+///   counts), `.head` until the header section ends, `.body` from `.head` until `.message` (trailers
+///   included, and also for a bodiless request until the call that yields its `.message`), then `.idle`.
+///
+/// Choices where RFC 9112 / 9110 leave room (the strict side unless noted):
+/// - Bare LF or bare CR anywhere in the head, the chunk framing or the trailers: 400 (RFC 9112 2.2 allows
+///   rejecting). Up to `maxLeadingEmptyLines` CRLFs before a request line are skipped (2.2).
+/// - Exactly one SP between request-line parts (3); method longer than `maxMethodBytes`: 400.
+///   `HTTP/x.y` with major 1 and any minor is accepted with 1.1 semantics; other majors (0.9, 2.0, the
+///   HTTP/2 preface) 505; anything not `HTTP/` DIGIT `.` DIGIT is 400. The version is judged before the
+///   target's form, so `PRI * HTTP/2.0` is 505.
+/// - Field values: only VCHAR, obs-text, SP, HTAB (RFC 9110 5.5); obs-text is decoded as UTF-8 with
+///   replacement. obs-fold and whitespace before the first field line: 400 (RFC 9112 5.2, 2.2).
+/// - Host: empty only when the target carries its own authority; `host:` (empty port) is accepted as
+///   RFC 3986 allows; userinfo, paths, commas with spaces, ports > 65535: 400.
+/// - Content-Length lists of one repeated value are merged (RFC 9110 8.6); "007" equals "7". A number
+///   beyond `Int` is 413, like one beyond `bodyLimit`.
+/// - Transfer-Encoding: empty list members ignored (RFC 9110 5.6.1); `chunked` with parameters 400;
+///   a coding before `chunked` 501; chunked not last, repeated, or absent 400; any TE in HTTP/1.0 400.
+/// - Chunk lines: BWS only before ";" (so "5 \r\n" is 400); at most 16 significant hex digits;
+///   `maxChunkLineBytes` per line and `maxChunkExtensionBytesPerMessage` per message; extensions ignored.
+/// - Trailers: own field limits (same numbers, counted afresh); the fields of `TrailerPolicy.forbidden`
+///   (framing, routing, auth, controls, content metadata) are dropped, the rest returned in order.
+/// - Expect: only `100-continue` (any case); anything else, or anything alongside it, 417; in HTTP/1.0
+///   a 100-continue is ignored (RFC 9110 10.1.1) but other expectations are still 417.
+/// - Connection tokens other than close / keep-alive are ignored.
 public struct RequestParser: Sendable {
     public enum Event: Sendable, Equatable {
         case needMoreData
@@ -451,8 +478,4 @@ public struct RequestParser: Sendable {
         state = .start
         return message
     }
-}
-
-extension HTTPParseError {
-    static let tooLarge = HTTPParseError(status: 413, reason: "the body is larger than this route accepts")
 }
