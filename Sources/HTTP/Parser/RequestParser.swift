@@ -86,6 +86,10 @@ public struct RequestParser: Sendable {
     public let limits: HTTPParserLimits
     /// Body limit for the current message; reset to `limits.defaultBodyLimit` for each message.
     public var bodyLimit: Int
+    /// When set (after `.head`), body bytes are framed and counted against `bodyLimit` but not kept:
+    /// `.message` then carries an empty body. For a server that answers from the head alone (404, 405)
+    /// and still reads the body to keep the connection (DESIGN.md 2.1). Reset to false for each message.
+    public var discardsBody = false
 
     public init(limits: HTTPParserLimits = HTTPParserLimits()) {
         self.limits = limits
@@ -138,6 +142,8 @@ public struct RequestParser: Sendable {
 
     var head: RequestHead? = nil
     var body: [UInt8] = []
+    /// Decoded body bytes read so far, kept or discarded.
+    var bodyBytes = 0
     /// Bytes still expected: of the Content-Length body, or of the current chunk.
     var remaining = 0
 
@@ -172,9 +178,12 @@ public struct RequestParser: Sendable {
                 let take = min(remaining, count - i)
                 if take > 0 {
                     // One block copy per call, never per byte.
-                    UnsafeRawBufferPointer(rebasing: input[i..<(i + take)]).withMemoryRebound(to: UInt8.self) {
-                        body.append(contentsOf: $0)
+                    if !discardsBody {
+                        UnsafeRawBufferPointer(rebasing: input[i..<(i + take)]).withMemoryRebound(to: UInt8.self) {
+                            body.append(contentsOf: $0)
+                        }
                     }
+                    bodyBytes += take
                     i += take
                     remaining -= take
                 }
@@ -345,7 +354,7 @@ public struct RequestParser: Sendable {
             } else {
                 // Refuse before buffering any of the chunk (RFC 9112 7.1, DESIGN.md 2.1).
                 // (`bodyLimit` may have been lowered below what was read: compare without overflow.)
-                guard body.count <= bodyLimit, chunkSize <= bodyLimit - body.count else { throw .tooLarge }
+                guard bodyBytes <= bodyLimit, chunkSize <= bodyLimit - bodyBytes else { throw .tooLarge }
                 remaining = chunkSize
                 state = .chunkData
             }
@@ -445,7 +454,7 @@ public struct RequestParser: Sendable {
         case .length(let length):
             guard length <= bodyLimit else { throw .tooLarge }
             if length == 0 { return .message(finishMessage()) }
-            body.reserveCapacity(min(length, Self.initialBodyCapacityCap))
+            if !discardsBody { body.reserveCapacity(min(length, Self.initialBodyCapacityCap)) }
             remaining = length
             state = .lengthBody
         case .chunked:
@@ -475,6 +484,8 @@ public struct RequestParser: Sendable {
         leadingEmptyLines = 0
         messageStarted = false
         bodyLimit = limits.defaultBodyLimit
+        discardsBody = false
+        bodyBytes = 0
         state = .start
         return message
     }
