@@ -274,6 +274,8 @@ import Testing
             } catch {
                 status = error.status
                 #expect(allowed.contains(error.status), "iteration \(iteration): \(error)")
+                // The reason goes into a problem body: it must never echo request bytes.
+                #expect(!error.reason.contains("v1") && !error.reason.contains("wxyz") && !error.reason.contains("example"))
             }
             #expect(driver.contractViolations.isEmpty, "iteration \(iteration)")
             outcomes[status, default: 0] += 1
