@@ -50,6 +50,10 @@ import Testing
         "5;a=\"\u{01}\"\r\nhello\r\n0\r\n\r\n",
         "5;a=\"\\\u{01}\"\r\nhello\r\n0\r\n\r\n",
         "5,a\r\nhello\r\n0\r\n\r\n",
+        "5;bad[=x\r\nhello\r\n0\r\n\r\n",
+        "5;a\rX\r\nhello\r\n0\r\n\r\n",        // bare CR inside the extension
+        "5;\nhello\r\n0\r\n\r\n",             // bare LF ends nothing
+        "5;a\u{00}\r\nhello\r\n0\r\n\r\n",
     ])
     func malformedChunkExtensionIs400(body: String) {
         #expect(thrownStatus(chunked(body)) == 400)
@@ -59,6 +63,14 @@ import Testing
         let filler = String(repeating: "a", count: RequestParser.maxChunkLineBytes - 3)
         #expect(onlyMessage(chunked("1;\(filler)\r\nx\r\n0\r\n\r\n"))?.body == Array("x".utf8))
         #expect(thrownStatus(chunked("1;\(filler)a\r\nx\r\n0\r\n\r\n")) == 400)
+    }
+
+    @Test func chunkExtensionsOverAllChunksAreCapped() {
+        let ext = ";" + String(repeating: "e", count: 1000)
+        let underCap = String(repeating: "1\(ext)\r\nx\r\n", count: RequestParser.maxChunkExtensionBytesPerMessage / 1002)
+        #expect(onlyMessage(chunked(underCap + "0\r\n\r\n"))?.body.count == RequestParser.maxChunkExtensionBytesPerMessage / 1002)
+        let overCap = String(repeating: "1\(ext)\r\nx\r\n", count: RequestParser.maxChunkExtensionBytesPerMessage / 1000 + 1)
+        #expect(thrownStatus(chunked(overCap + "0\r\n\r\n")) == 400)
     }
 
     @Test(arguments: [
@@ -83,6 +95,8 @@ import Testing
         "11111111111111111\r\n",        // 17 significant hex digits
         "FFFFFFFFFFFFFFFF\r\n",         // 16 digits, beyond Int
         "8000000000000000\r\n",
+        "1_0\r\nhello world!!!!!\r\n0\r\n\r\n",
+        "5\r\nhello!!\r\n0\r\n\r\n",
     ])
     func malformedChunkFramingIs400(body: String) {
         #expect(thrownStatus(chunked(body)) == 400)

@@ -44,6 +44,11 @@ import Testing
         #expect(onlyMessage(request(["Content-Length: 0"]))?.head.expectsContinue == false)
     }
 
+    @Test func emptyExpectIsNoExpectation() throws {
+        let m = try #require(onlyMessage(request("POST / HTTP/1.1", ["Expect: ", "Expect: ,", "Content-Length: 0"])))
+        #expect(!m.head.expectsContinue)
+    }
+
     @Test(arguments: ["200-ok", "100-continue, foo", "100-continue=1", "continue", "\"100-continue\"", "100-continue;x"])
     func otherExpectationsAre417(value: String) {
         #expect(thrownStatus(request("POST / HTTP/1.1", ["Expect: \(value)", "Content-Length: 0"])) == 417)

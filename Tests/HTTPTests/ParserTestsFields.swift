@@ -125,7 +125,7 @@ import Testing
     @Test(arguments: [
         "example.com", "EXAMPLE.com:8080", "127.0.0.1", "127.0.0.1:80", "[::1]", "[::1]:443",
         "[2001:db8:85a3::8a2e:370:7334]", "[::ffff:192.0.2.1]", "[1:2:3:4:5:6:7:8]", "[v1.fe80::a+en1]",
-        "host:", "a-b_c~d.e", "%41bc", "sub!$&'()*+,;=", "",
+        "host:", "a-b_c~d.e", "%41bc", "sub!$&'()*+,;=",
     ])
     func validHostValuesAreAccepted(host: String) throws {
         let m = try #require(onlyMessage(request(host: host)))
@@ -137,9 +137,18 @@ import Testing
         ":80", "[::1", "::1", "[zz::1]", "[1:2:3:4:5:6:7:8:9]", "[1::2::3]", "[::1]x", "[::1]:x",
         "a/b", "a?b", "a#b", "%4", "%zz", "exa\"mple", "a:1:2", "[]", "[1:2:3:4:5:6:7]",
         "[::256.0.0.1]", "[::01.2.3.4]", "[12345::]",
+        "localhost:8080, other.example.com", "localhost:8080/path", "a b:80",
     ])
     func invalidHostValuesAre400(host: String) {
         #expect(thrownStatus(request(host: host)) == 400)
+    }
+
+    @Test func emptyHostIsAcceptedOnlyWhenTheTargetCarriesTheAuthority() {
+        #expect(thrownStatus(request(host: "")) == 400)
+        #expect(thrownStatus(request("OPTIONS * HTTP/1.1", host: "")) == 400)
+        #expect(thrownStatus(request("GET / HTTP/1.0", host: "")) == 400)
+        #expect(onlyMessage(request("GET http://example.com/ HTTP/1.1", host: ""))?.head.headers["Host"] == "")
+        #expect(onlyMessage(request("CONNECT example.com:443 HTTP/1.1", host: ""))?.head.target == "example.com:443")
     }
 
     @Test func hostIsStillRequiredWithAbsoluteForm() {

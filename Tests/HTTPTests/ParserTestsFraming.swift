@@ -18,6 +18,15 @@ import Testing
         #expect(m.body == Array("hello world".utf8))
     }
 
+    @Test func lookAlikeFramingNamesAreOrdinaryFields() throws {
+        // Content_Length and Transfer_Encoding are other fields (tchar allows "_"); they frame nothing.
+        let text = request("POST / HTTP/1.1", ["Content_Length: 99", "Transfer_Encoding: chunked", "Content-Length: 2"], body: "ok")
+        let m = try #require(onlyMessage(text))
+        #expect(m.head.framing == .length(2))
+        #expect(m.body == Array("ok".utf8))
+        #expect(thrownStatus(request("POST / HTTP/1.1", ["Content\tLength: 99", "Content-Length: 2"], body: "ok")) == 400)
+    }
+
     @Test func zeroContentLengthIsAnEmptyBody() throws {
         let m = try #require(onlyMessage(request("POST / HTTP/1.1", ["Content-Length: 0"])))
         #expect(m.head.framing == .length(0))
@@ -58,6 +67,9 @@ import Testing
         ["Content-Length: \"5\""],
         ["Content-Length: 1e3"],
         ["Content-Length: ５"],
+        ["Content-Length: 0o5"],
+        ["Content-Length: 1_0"],
+        ["Content-Length: -0"],
     ])
     func invalidOrDifferingContentLengthIs400(lines: [String]) {
         #expect(thrownStatus(request("POST / HTTP/1.1", lines, body: "abcde")) == 400)

@@ -140,6 +140,7 @@ import Testing
     @Test(arguments: [
         "http/1.1", "HTTP/1.10", "HTTP/11", "HTTP/1", "HTTP/1.", "HTTP/a.b", "HTTP/1.1 ", "HTTP 1.1",
         "HTTP/1,1", "HTTP/+1.1", " HTTP/1.1", "HTTPS/1.1", "", "Http/1.1", "HTTP/12.0",
+        "HTTP/01.01", "HTTP/ 1.1", "HTTP/1.1\u{00}",
     ])
     func malformedVersionIs400(version: String) {
         #expect(thrownStatus("GET / \(version)\r\nHost: x\r\n\r\n") == 400)
@@ -171,6 +172,23 @@ import Testing
         let atCap = String(repeating: "M", count: RequestParser.maxMethodBytes)
         #expect(onlyMessage(request("\(atCap) / HTTP/1.1"))?.head.method == atCap)
         #expect(thrownStatus(request("\(atCap)M / HTTP/1.1")) == 400)
+        // Refused without waiting for the end of an endless method.
+        #expect(thrownStatus(String(repeating: "M", count: 100_000)) == 400)
+    }
+
+    @Test(arguments: [
+        ("GET /a?b HTTP/1.1", RequestTargetForm.origin, "/a?b" as String?),
+        ("GET http://example.com/a?b HTTP/1.1", .absolute, "/a?b"),
+        ("GET http://example.com HTTP/1.1", .absolute, "/"),
+        ("GET HTTP://example.com?q HTTP/1.1", .absolute, "/?q"),
+        ("GET https://[::1]:8443/x HTTP/1.1", .absolute, "/x"),
+        ("CONNECT example.com:443 HTTP/1.1", .authority, nil),
+        ("OPTIONS * HTTP/1.1", .asterisk, nil),
+    ])
+    func targetFormAndPathAreReported(line: String, form: RequestTargetForm, path: String?) throws {
+        let m = try #require(onlyMessage(request(line)))
+        #expect(m.head.targetForm == form)
+        #expect(m.head.pathAndQuery.map(String.init) == path)
     }
 
     @Test func emptyLinesBeforeTheRequestLineAreIgnoredUpToACap() {

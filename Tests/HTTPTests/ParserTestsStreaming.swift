@@ -169,6 +169,33 @@ import Testing
         #expect(m.body.count == 100000)
     }
 
+    @Test(arguments: [
+        "POST /unknown HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabcdef",
+        "POST /unknown HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n",
+    ])
+    func discardedBodyIsFramedButNotKept(text: String) throws {
+        let next = "GET /next HTTP/1.1\r\nHost: x\r\n\r\n"
+        var parser = RequestParser()
+        var rest = Array((text + next).utf8)
+        let h = try parseOnce(&parser, rest)
+        rest.removeFirst(h.consumed)
+        parser.discardsBody = true
+        parser.bodyLimit = 6
+        let m = try parseOnce(&parser, rest)
+        rest.removeFirst(m.consumed)
+        guard case .message(let message) = m.event else { Issue.record("expected .message"); return }
+        #expect(message.body.isEmpty)
+        #expect(rest == Array(next.utf8))
+        #expect(!parser.discardsBody)
+        // The limit still applies while discarding.
+        var p2 = RequestParser()
+        let bytes = Array(text.utf8)
+        let h2 = try parseOnce(&p2, bytes)
+        p2.discardsBody = true
+        p2.bodyLimit = 5
+        #expect(throws: HTTPParseError.tooLarge) { try parseOnce(&p2, Array(bytes[h2.consumed...])) }
+    }
+
     @Test func phaseIsIdleHeadAndBodyAtTheRightMoments() throws {
         var parser = RequestParser()
         #expect(parser.phase == .idle)
@@ -247,6 +274,8 @@ import Testing
             } catch {
                 status = error.status
                 #expect(allowed.contains(error.status), "iteration \(iteration): \(error)")
+                // The reason goes into a problem body: it must never echo request bytes.
+                #expect(!error.reason.contains("v1") && !error.reason.contains("wxyz") && !error.reason.contains("example"))
             }
             #expect(driver.contractViolations.isEmpty, "iteration \(iteration)")
             outcomes[status, default: 0] += 1

@@ -8,6 +8,18 @@ public enum BodyFraming: Sendable, Equatable {
     case chunked
 }
 
+/// Which of the four request-target forms a request used (RFC 9112 3.2).
+public enum RequestTargetForm: Sendable, Equatable {
+    /// `/path?query`, the usual form.
+    case origin
+    /// `http://host/path?query`, as sent to proxies; an origin server must accept it (RFC 9112 3.2.2).
+    case absolute
+    /// `host:port`, only with CONNECT.
+    case authority
+    /// `*`, only with OPTIONS.
+    case asterisk
+}
+
 /// A request line and header section, validated, before any body byte is read.
 public struct RequestHead: Sendable, Equatable {
     /// The method token, case-sensitive as sent (RFC 9110 9.1).
@@ -21,9 +33,13 @@ public struct RequestHead: Sendable, Equatable {
     public var keepAlive: Bool
     /// `Expect: 100-continue` was sent (any other expectation is refused with 417 by the parser).
     public var expectsContinue: Bool
+    /// The form of `target`; routing should use `pathAndQuery`, which is the same for origin- and absolute-form.
+    public var targetForm: RequestTargetForm
 
     public init(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders,
-                framing: BodyFraming, keepAlive: Bool, expectsContinue: Bool) {
+                framing: BodyFraming, keepAlive: Bool, expectsContinue: Bool,
+                targetForm: RequestTargetForm = .origin) {
+        self.targetForm = targetForm
         self.method = method
         self.target = target
         self.version = version
@@ -31,6 +47,26 @@ public struct RequestHead: Sendable, Equatable {
         self.framing = framing
         self.keepAlive = keepAlive
         self.expectsContinue = expectsContinue
+    }
+}
+
+extension RequestHead {
+    /// The absolute-path and query to route on: the target itself in origin-form; the part after the
+    /// authority in absolute-form ("/" when empty, RFC 9110 4.2.3); nil for authority- and asterisk-form.
+    public var pathAndQuery: Substring? {
+        switch targetForm {
+        case .origin:
+            return target[...]
+        case .absolute:
+            // Validated by the parser: scheme "://" authority, then "/" or "?" or the end.
+            guard let colon = target.firstIndex(of: ":") else { return nil }
+            let authorityStart = target.index(colon, offsetBy: 3, limitedBy: target.endIndex) ?? target.endIndex
+            let afterAuthority = target[authorityStart...].firstIndex { $0 == "/" || $0 == "?" }
+            guard let start = afterAuthority else { return "/" }
+            return target[start] == "?" ? Substring("/" + target[start...]) : target[start...]
+        case .authority, .asterisk:
+            return nil
+        }
     }
 }
 

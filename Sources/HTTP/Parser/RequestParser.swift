@@ -16,11 +16,38 @@
 ///   one byte per call).
 /// - `.needMoreData` always consumes the whole input.
 /// - The check of a `Content-Length` against `bodyLimit` happens in the first `parse` call after `.head`
-///   (so the route's limit applies), before any body byte is read: call `parse` with no new bytes
-///   before sending `100 Continue`, and send it only if that call did not throw.
+///   (so the route's limit applies), before any body byte is read. So: on `.head`, set `bodyLimit`, call
+///   `parse` again with the bytes still buffered (possibly none); if it throws 413, answer 413 without
+///   `100 Continue`; if it returns `.message`, the body was already there and no 100 is needed; otherwise
+///   send `100 Continue` when `expectsContinue` is true and the framing is not `.none`/`.length(0)`.
+///   A chunked body's 413 comes when the offending chunk-size line arrives.
 /// - After a throw the parser stays failed: every later call throws the same error.
 /// - `phase` is `.idle` until the first byte of a message (an empty line before the request line
-///   counts), `.head` until the header section ends, `.body` from `.head` until `.message`, then `.idle`.
+///   counts), `.head` until the header section ends, `.body` from `.head` until `.message` (trailers
+///   included, and also for a bodiless request until the call that yields its `.message`), then `.idle`.
+///
+/// Choices where RFC 9112 / 9110 leave room (the strict side unless noted):
+/// - Bare LF or bare CR anywhere in the head, the chunk framing or the trailers: 400 (RFC 9112 2.2 allows
+///   rejecting). Up to `maxLeadingEmptyLines` CRLFs before a request line are skipped (2.2).
+/// - Exactly one SP between request-line parts (3); method longer than `maxMethodBytes`: 400.
+///   `HTTP/x.y` with major 1 and any minor is accepted with 1.1 semantics; other majors (0.9, 2.0, the
+///   HTTP/2 preface) 505; anything not `HTTP/` DIGIT `.` DIGIT is 400. The version is judged before the
+///   target's form, so `PRI * HTTP/2.0` is 505.
+/// - Field values: only VCHAR, obs-text, SP, HTAB (RFC 9110 5.5); obs-text is decoded as UTF-8 with
+///   replacement. obs-fold and whitespace before the first field line: 400 (RFC 9112 5.2, 2.2).
+/// - Host: empty only when the target carries its own authority; `host:` (empty port) is accepted as
+///   RFC 3986 allows; userinfo, paths, commas with spaces, ports > 65535: 400.
+/// - Content-Length lists of one repeated value are merged (RFC 9110 8.6); "007" equals "7". A number
+///   beyond `Int` is 413, like one beyond `bodyLimit`.
+/// - Transfer-Encoding: empty list members ignored (RFC 9110 5.6.1); `chunked` with parameters 400;
+///   a coding before `chunked` 501; chunked not last, repeated, or absent 400; any TE in HTTP/1.0 400.
+/// - Chunk lines: BWS only before ";" (so "5 \r\n" is 400); at most 16 significant hex digits;
+///   `maxChunkLineBytes` per line and `maxChunkExtensionBytesPerMessage` per message; extensions ignored.
+/// - Trailers: own field limits (same numbers, counted afresh); the fields of `TrailerPolicy.forbidden`
+///   (framing, routing, auth, controls, content metadata) are dropped, the rest returned in order.
+/// - Expect: only `100-continue` (any case); anything else, or anything alongside it, 417; in HTTP/1.0
+///   a 100-continue is ignored (RFC 9110 10.1.1) but other expectations are still 417.
+/// - Connection tokens other than close / keep-alive are ignored.
 public struct RequestParser: Sendable {
     public enum Event: Sendable, Equatable {
         case needMoreData
@@ -38,13 +65,19 @@ public struct RequestParser: Sendable {
         case body
     }
 
-    /// Longest method token; longer is refused with 400 (our routes use the RFC 9110 methods).
+    /// Longest method token; longer is refused with 400 as a malformed request line (RFC 9112 3 lets a
+    /// server answer 501 to "a method longer than any that it implements"; we cannot tell an unknown
+    /// method from garbage at this point, and the request line is where a flood of bytes is cut short).
     public static let maxMethodBytes = 32
     /// Empty lines tolerated before a request line (RFC 9112 2.2 asks for at least one).
     public static let maxLeadingEmptyLines = 8
     /// Longest chunk-size line, chunk extensions included; longer is 400 (RFC 9112 7.1.1 lets a server
     /// limit extension length).
     public static let maxChunkLineBytes = 4 * 1024
+    /// Most chunk-extension bytes in one message, over all its chunks; more is 400. RFC 9112 7.1.1: a
+    /// server "ought to limit the total length of chunk extensions received in a request"; without this a
+    /// 1 MiB body in one-byte chunks could carry 4 GiB of extensions.
+    public static let maxChunkExtensionBytesPerMessage = 64 * 1024
     /// Most significant hex digits in a chunk-size (64 bits).
     public static let maxChunkSizeDigits = 16
     /// Never reserve more than this for a body up front, whatever the client declares.
@@ -53,6 +86,10 @@ public struct RequestParser: Sendable {
     public let limits: HTTPParserLimits
     /// Body limit for the current message; reset to `limits.defaultBodyLimit` for each message.
     public var bodyLimit: Int
+    /// When set (after `.head`), body bytes are framed and counted against `bodyLimit` but not kept:
+    /// `.message` then carries an empty body. For a server that answers from the head alone (404, 405)
+    /// and still reads the body to keep the connection (DESIGN.md 2.1). Reset to false for each message.
+    public var discardsBody = false
 
     public init(limits: HTTPParserLimits = HTTPParserLimits()) {
         self.limits = limits
@@ -92,6 +129,7 @@ public struct RequestParser: Sendable {
     var targetBytes: [UInt8] = []
     var versionBytes: [UInt8] = []
     var version = HTTPVersion.http1_1
+    var targetForm = RequestTargetForm.origin
 
     // The field line being read: name bytes, then value bytes; `nameLength` marks the colon.
     var line: [UInt8] = []
@@ -104,6 +142,8 @@ public struct RequestParser: Sendable {
 
     var head: RequestHead? = nil
     var body: [UInt8] = []
+    /// Decoded body bytes read so far, kept or discarded.
+    var bodyBytes = 0
     /// Bytes still expected: of the Content-Length body, or of the current chunk.
     var remaining = 0
 
@@ -112,6 +152,7 @@ public struct RequestParser: Sendable {
     var chunkSizeDigits = 0
     var chunkLineBytes = 0
     var chunkExtension = ChunkExtensionScanner()
+    var chunkExtensionBytes = 0
 
     // MARK: Parsing
 
@@ -135,9 +176,14 @@ public struct RequestParser: Sendable {
                 if let event = try startBody() { return (i, event) }
             case .lengthBody, .chunkData:
                 let take = min(remaining, count - i)
-                if take > 0, let base = input.baseAddress {
-                    body.append(contentsOf: UnsafeBufferPointer(start: (base + i).assumingMemoryBound(to: UInt8.self),
-                                                                count: take))
+                if take > 0 {
+                    // One block copy per call, never per byte.
+                    if !discardsBody {
+                        UnsafeRawBufferPointer(rebasing: input[i..<(i + take)]).withMemoryRebound(to: UInt8.self) {
+                            body.append(contentsOf: $0)
+                        }
+                    }
+                    bodyBytes += take
                     i += take
                     remaining -= take
                 }
@@ -289,6 +335,10 @@ public struct RequestParser: Sendable {
             }
         case .chunkExtension:
             try countChunkLineByte()
+            chunkExtensionBytes += 1
+            guard chunkExtensionBytes <= Self.maxChunkExtensionBytesPerMessage else {
+                throw .bad("too many chunk extension bytes in one message")
+            }
             if b == HTTPSyntax.cr {
                 // chunk-ext is accepted and ignored (RFC 9112 7.1.1), but must be well-formed.
                 guard chunkExtension.canEnd else { throw .bad("malformed chunk extension") }
@@ -303,7 +353,8 @@ public struct RequestParser: Sendable {
                 beginFieldSection(trailers: true)
             } else {
                 // Refuse before buffering any of the chunk (RFC 9112 7.1, DESIGN.md 2.1).
-                guard chunkSize <= bodyLimit - body.count else { throw .tooLarge }
+                // (`bodyLimit` may have been lowered below what was read: compare without overflow.)
+                guard bodyBytes <= bodyLimit, chunkSize <= bodyLimit - bodyBytes else { throw .tooLarge }
                 remaining = chunkSize
                 state = .chunkData
             }
@@ -373,20 +424,22 @@ public struct RequestParser: Sendable {
             throw HTTPParseError(status: 505, reason: "only HTTP/1.x is supported")
         }
         version = HTTPVersion(major: 1, minor: minor)
-        guard RequestTargetGrammar.form(of: targetBytes[...], method: methodBytes[...]) != nil else {
+        guard let form = RequestTargetGrammar.form(of: targetBytes[...], method: methodBytes[...]) else {
             throw .bad("the request-target does not match a form allowed for this method")
         }
+        targetForm = form
     }
 
     private mutating func finishHead() throws(HTTPParseError) -> RequestHead {
-        let meaning = try RequestHeadSemantics.interpret(version: version, headers: headers)
+        let meaning = try RequestHeadSemantics.interpret(version: version, targetForm: targetForm, headers: headers)
         let head = RequestHead(method: String(decoding: methodBytes, as: UTF8.self),
                                target: String(decoding: targetBytes, as: UTF8.self),
                                version: version,
                                headers: headers,
                                framing: meaning.framing,
                                keepAlive: meaning.keepAlive,
-                               expectsContinue: meaning.expectsContinue)
+                               expectsContinue: meaning.expectsContinue,
+                               targetForm: targetForm)
         self.head = head
         state = .headComplete
         return head
@@ -401,7 +454,7 @@ public struct RequestParser: Sendable {
         case .length(let length):
             guard length <= bodyLimit else { throw .tooLarge }
             if length == 0 { return .message(finishMessage()) }
-            body.reserveCapacity(min(length, Self.initialBodyCapacityCap))
+            if !discardsBody { body.reserveCapacity(min(length, Self.initialBodyCapacityCap)) }
             remaining = length
             state = .lengthBody
         case .chunked:
@@ -427,14 +480,13 @@ public struct RequestParser: Sendable {
         fieldCount = 0
         sectionBytes = 0
         remaining = 0
+        chunkExtensionBytes = 0
         leadingEmptyLines = 0
         messageStarted = false
         bodyLimit = limits.defaultBodyLimit
+        discardsBody = false
+        bodyBytes = 0
         state = .start
         return message
     }
-}
-
-extension HTTPParseError {
-    static let tooLarge = HTTPParseError(status: 413, reason: "the body is larger than this route accepts")
 }

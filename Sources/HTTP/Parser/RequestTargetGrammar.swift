@@ -1,9 +1,7 @@
 /// The four request-target forms (RFC 9112 3.2) and the Host grammar (RFC 9112 3.2, RFC 3986 3.2.2).
 /// Every function runs once per message over at most `maxTargetBytes` / one field value.
 enum RequestTargetGrammar {
-    enum Form: Sendable, Equatable {
-        case origin, absolute, authority, asterisk
-    }
+    typealias Form = RequestTargetForm
 
     /// Checks `target` against the form the method allows; nil when it matches none.
     /// authority-form only with CONNECT (RFC 9112 3.2.3), asterisk-form only with OPTIONS (3.2.4);
@@ -77,12 +75,17 @@ enum RequestTargetGrammar {
         return !port.isEmpty && isValidPort(port) && isURIHost(host) && !host.isEmpty
     }
 
-    /// The Host field value (RFC 9112 3.2): uri-host [ ":" port ]. An entirely empty value is allowed
-    /// (RFC 9112 3.2: sent when the target URI has no authority); an empty host before a port is not
-    /// (RFC 9110 4.2.1). The port may be empty (RFC 3986 3.2.3 `port = *DIGIT`); a non-empty one must be
-    /// at most 65535.
-    static func isValidHostFieldValue(_ v: ArraySlice<UInt8>) -> Bool {
-        if v.isEmpty { return true }
+    /// The Host field value (RFC 9112 3.2): uri-host [ ":" port ]; an empty host before a port is
+    /// refused (RFC 9110 4.2.1). The port may be empty (RFC 3986 3.2.3 `port = *DIGIT`); a non-empty one
+    /// must be at most 65535.
+    ///
+    /// An entirely empty value is what a client sends when the target URI has no authority (RFC 9112 3.2).
+    /// It is accepted when the target carries its own authority (absolute- and authority-form, where
+    /// Host is ignored, RFC 9112 3.2.2). With origin- or asterisk-form the target URI would be rebuilt
+    /// from Host (RFC 9112 3.3) as an http URI with an empty host, which RFC 9110 4.2.1 makes invalid
+    /// and RFC 9112 3.3 lets a server reject: we do (400).
+    static func isValidHostFieldValue(_ v: ArraySlice<UInt8>, targetForm: Form) -> Bool {
+        if v.isEmpty { return targetForm == .absolute || targetForm == .authority }
         return isHostAndOptionalPort(v, allowEmpty: false)
     }
 
