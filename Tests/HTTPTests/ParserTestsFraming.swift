@@ -75,8 +75,13 @@ import Testing
         #expect(thrownStatus(request("POST / HTTP/1.1", lines, body: "abcde")) == 400)
     }
 
-    @Test(arguments: ["9223372036854775807", "9223372036854775808", "99999999999999999999999999", "1000000000000000000"])
-    func contentLengthTooLargeForIntIs413(value: String) {
+    @Test(arguments: ["9223372036854775807", "9223372036854775808", "99999999999999999999", "99999999999999999999999999", "1000000000000000000"])
+    func contentLengthOfMoreThan18DigitsIs400(value: String) {
+        #expect(thrownStatus(request("POST / HTTP/1.1", ["Content-Length: \(value)"])) == 400)
+    }
+
+    @Test(arguments: ["999999999999999999", "0000000000000000000000012000000"])
+    func contentLengthWithin18SignificantDigitsButOverTheLimitIs413(value: String) {
         #expect(thrownStatus(request("POST / HTTP/1.1", ["Content-Length: \(value)"])) == 413)
     }
 

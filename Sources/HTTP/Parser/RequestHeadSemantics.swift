@@ -69,8 +69,10 @@ struct RequestHeadSemantics: Sendable, Equatable {
 
     /// Content-Length = 1*DIGIT (RFC 9110 8.6). Several lines, or a comma list, are accepted when every
     /// member is the same number (RFC 9110 8.6 allows a recipient to do so); empty members, signs,
-    /// spaces inside a number and hex are refused. A number too large for `Int` is 413: it is well-formed,
-    /// only bigger than any body we accept. The route's `bodyLimit` is checked later, before the body.
+    /// spaces inside a number and hex are refused. A number of more than 18 digits (an exabyte or more) is
+    /// 400 too: no real length is that large, and refusing it as malformed keeps every recipient's view of
+    /// the framing the same (Http11Probe's MAL-CL-OVERFLOW expects 400). A valid number over the route's
+    /// `bodyLimit` is 413, checked later, before the body.
     static func contentLength(_ lines: [String]) throws(HTTPParseError) -> Int? {
         guard !lines.isEmpty else { return nil }
         var canonical: ArraySlice<UInt8>? = nil
@@ -92,7 +94,7 @@ struct RequestHeadSemantics: Sendable, Equatable {
         }
         guard let digits = canonical else { throw .bad("invalid Content-Length") }
         guard digits.count <= maxContentLengthDigits else {
-            throw HTTPParseError(status: 413, reason: "the declared body is larger than this server accepts")
+            throw .bad("Content-Length is too large to be a real length")
         }
         var value = 0
         for b in digits { value = value * 10 + Int(b - 0x30) }

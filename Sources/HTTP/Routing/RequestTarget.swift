@@ -3,7 +3,11 @@ public enum RequestTarget {
     /// The path and raw query of an origin-form or absolute-form target.
     /// `http://host:1/a?b` → (`/a`, `b`); `*` and authority-form give their text as the path.
     public static func split(_ target: String) -> (path: Substring, query: Substring?) {
-        var rest = Substring(target)
+        split(Substring(target))
+    }
+
+    public static func split(_ target: Substring) -> (path: Substring, query: Substring?) {
+        var rest = target
         if !rest.hasPrefix("/"), let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") {
             // absolute-form: drop scheme and authority (RFC 9112 3.2.2).
             let afterAuthority = rest[rest.index(colon, offsetBy: 3)...]

@@ -96,7 +96,8 @@ final class Connection {
 }
 
 extension EventLoop {
-    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"]
+    /// Methods routed to 404/405; any other token (CONNECT included: we tunnel nothing) is 501 (RFC 9110 9.1).
+    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
     private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     /// Moves a connection as far forward as it can go without waiting: write what is queued, parse
@@ -180,13 +181,16 @@ extension EventLoop {
         c.requestIsHead = head.method == "HEAD"
         c.requestVersion = head.version
         c.methodKnown = EventLoop.knownMethods.contains(head.method)
-        if c.methodKnown {
-            c.match = head.target == "*" ? .notFound : router.match(method: head.method, path: RequestTarget.split(head.target).path)
+        if c.methodKnown, let pathAndQuery = head.pathAndQuery {
+            c.match = router.match(method: head.method, path: RequestTarget.split(pathAndQuery).path)
         } else {
             c.match = .notFound
         }
-        if case .found(let route, _) = c.match, let limit = route.bodyLimit {
-            c.parser.bodyLimit = limit
+        if case .found(let route, _) = c.match {
+            if let limit = route.bodyLimit { c.parser.bodyLimit = limit }
+        } else {
+            // Answered from the head (404/405/501): the body is still framed and read, but dropped.
+            c.parser.discardsBody = true
         }
         // 100 Continue only when the client is actually waiting for it (RFC 9110 10.1.1): a body is
         // announced, none of it has arrived, and it is within the limit (else the 413 comes instead).
@@ -219,7 +223,7 @@ extension EventLoop {
         switch c.match {
         case .found(let route, let parameters):
             c.requestRoute = route.pattern
-            let (path, query) = RequestTarget.split(head.target)
+            let (path, query) = RequestTarget.split(head.pathAndQuery ?? Substring(head.target))
             let request = Request(method: head.method, target: head.target, path: String(path),
                                   query: RequestTarget.parseQuery(query), version: head.version, headers: head.headers,
                                   body: message.body, trailers: message.trailers, pathParameters: parameters,
