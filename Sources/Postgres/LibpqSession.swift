@@ -167,9 +167,13 @@ final class LibpqSession {
     /// unless a transaction was open: its work is gone and must not silently continue.
     private func usableConnection() throws -> OpaquePointer {
         guard let connection else { throw PostgresError.connectionLost("the connection is closed") }
-        if PQstatus(connection) == CONNECTION_OK {
+        // The server's farewell (an error message, then EOF) may arrive in more than one read, so
+        // once anything arrived while idle (rare: notices, or a session ending), allow 20 ms more.
+        var waitMilliseconds: Int32 = 0
+        for _ in 0..<4 where PQstatus(connection) == CONNECTION_OK {
             var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
-            if poll(&descriptor, 1, 0) > 0 { _ = PQconsumeInput(connection) }
+            guard poll(&descriptor, 1, waitMilliseconds) > 0, PQconsumeInput(connection) == 1 else { break }
+            waitMilliseconds = 20
         }
         if PQstatus(connection) == CONNECTION_OK { return connection }
         guard lastTransactionStatus == PQTRANS_IDLE else {

@@ -10,14 +10,12 @@ import Testing
     func c(_ n: Int) -> C { C(rawValue: n) }
     func w(_ n: Int) -> W { W(rawValue: n) }
 
-    /// A machine with `count` idle connections (c0, c1, ...).
+    /// A machine with `count` idle connections (c0, c1, ...; the last released is reused first).
     func machine(size: Int, idle count: Int) -> Machine {
         var m = Machine(maximumConnections: size)
-        for i in 0..<count {
-            #expect(m.acquire(w(1000 + i)) == .queued([.connect(c(i))]))
-            #expect(m.connected(c(i)) == [.lease(c(i), to: w(1000 + i))])
-            #expect(m.release(c(i), reusable: true) == [])
-        }
+        for i in 0..<count { #expect(m.acquire(w(1000 + i)) == .queued([.connect(c(i))])) }
+        for i in 0..<count { #expect(m.connected(c(i)) == [.lease(c(i), to: w(1000 + i))]) }
+        for i in 0..<count { #expect(m.release(c(i), reusable: true) == []) }
         return m
     }
 
@@ -151,23 +149,22 @@ import Testing
         var m = machine(size: 3, idle: 2)
         #expect(m.acquire(w(1)) == .leased(c(1)))
         #expect(m.acquire(w(2)) == .leased(c(0)))
-        #expect(m.release(c(0), reusable: true) == [])
-        #expect(m.acquire(w(3)) == .leased(c(0)))
-        #expect(m.acquire(w(4)) == .queued([.connect(c(2))]))
-        #expect(m.acquire(w(5)) == .queued([]))
+        #expect(m.acquire(w(3)) == .queued([.connect(c(2))]))
+        #expect(m.acquire(w(4)) == .queued([]))
+        #expect(m.release(c(0), reusable: true) == [.lease(c(0), to: w(3))])
         #expect(m.release(c(0), reusable: true) == [.lease(c(0), to: w(4))])
-        #expect(m.release(c(0), reusable: true) == [.lease(c(0), to: w(5))])
         #expect(m.release(c(0), reusable: true) == [])
-        // Now: c0 idle, c1 leased, c2 connecting.
-        #expect(m.acquire(w(6)) == .leased(c(0)))
-        #expect(m.acquire(w(7)) == .queued([]))
-        #expect(m.release(c(0), reusable: true) == [.lease(c(0), to: w(7))])
+        // Now: c0 idle, c1 leased, c2 connecting, w5 waiting.
+        #expect(m.acquire(w(5)) == .leased(c(0)))
+        #expect(m.acquire(w(6)) == .queued([]))
+        #expect(m.release(c(0), reusable: true) == [.lease(c(0), to: w(6))])
+        #expect(m.release(c(0), reusable: true) == [])
+        #expect(m.acquire(w(7)) == .leased(c(0)))
         #expect(m.release(c(0), reusable: true) == [])
         #expect(m.acquire(w(8)) == .leased(c(0)))
-        #expect(m.release(c(0), reusable: true) == [])
-        #expect(m.acquire(w(9)) == .leased(c(0)))
+        #expect(m.acquire(w(9)) == .queued([]))
         #expect(m.acquire(w(10)) == .queued([]))
-        #expect(m.shutdown() == [.fail(w(10), .shutDown)])
+        #expect(m.shutdown() == [.fail(w(9), .shutDown), .fail(w(10), .shutDown)])
         #expect(m.acquire(w(11)) == .rejected(.shutDown))
         #expect(m.release(c(0), reusable: true) == [.close(c(0))])
         #expect(m.release(c(1), reusable: true) == [.close(c(1))])
@@ -185,6 +182,7 @@ import Testing
         #expect(m.release(c(0), reusable: true) == [.lease(c(0), to: w(3))])
         #expect(m.release(c(0), reusable: true) == [])
         #expect(m.release(c(1), reusable: true) == [])
+        #expect(m.statistics == .init(open: 2, idle: 2, connecting: 1))
         #expect(m.shutdown() == [.close(c(0)), .close(c(1))])
         #expect(m.backoffElapsed(c(2)) == [])
         #expect(m.statistics == .init())

@@ -35,7 +35,7 @@ public struct PostgresDate: PostgresArrayElement, Hashable, Comparable, CustomSt
         var bc = false
         if body.hasSuffix(" BC") { bc = true; body = body.dropLast(3) }
         let fields = body.split(separator: "-", omittingEmptySubsequences: false)
-        guard fields.count == 3, fields.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) }),
+        guard fields.count == 3, fields.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               fields[0].count >= 4, fields[1].count == 2, fields[2].count == 2,
               let y = Int(fields[0]), let m = Int(fields[1]), let d = Int(fields[2]), y >= 0 else { return nil }
         if bc && y == 0 { return nil }
