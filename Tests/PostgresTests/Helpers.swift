@@ -4,13 +4,15 @@ import TestSupport
 import Testing
 
 /// A pool on the test database; every test makes its own and shuts it down.
-func makePool(size: Int = 2, acquireTimeout: Duration = .seconds(10), url: String? = nil) throws -> PostgresPool {
-    PostgresPool(PostgresConfiguration(url: try url ?? TestDatabase.url, poolSize: size, acquireTimeout: acquireTimeout))
+func makePool(size: Int = 2, acquireTimeout: Duration = .seconds(10), url: String? = nil) async throws -> PostgresPool {
+    let resolved: String
+    if let url { resolved = url } else { resolved = try await TestDatabase.url }
+    return PostgresPool(PostgresConfiguration(url: resolved, poolSize: size, acquireTimeout: acquireTimeout))
 }
 
 func withPool<T: Sendable>(size: Int = 2, acquireTimeout: Duration = .seconds(10), url: String? = nil,
                            _ body: (PostgresPool) async throws -> T) async throws -> T {
-    let pool = try makePool(size: size, acquireTimeout: acquireTimeout, url: url)
+    let pool = try await makePool(size: size, acquireTimeout: acquireTimeout, url: url)
     do {
         let value = try await body(pool)
         await pool.shutdown()

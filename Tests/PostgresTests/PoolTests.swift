@@ -13,7 +13,7 @@ import Testing
 
     /// Terminates `pid` from a second connection and waits until the backend is gone.
     func terminate(_ pid: Int32) async throws {
-        let killer = try await PostgresConnection.connect(PostgresConfiguration(url: try TestDatabase.url))
+        let killer = try await PostgresConnection.connect(PostgresConfiguration(url: try await TestDatabase.url))
         #expect(try await killer.query("SELECT pg_terminate_backend($1)", pid)[0].decode(Bool.self, at: 0))
         let deadline = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < deadline {
@@ -83,7 +83,7 @@ import Testing
             let pid = try await pool.withConnection(backendPID)
             let running = Task { try await pool.query("SELECT pg_sleep(30)") }
             // Wait until the statement is really running on that backend.
-            let watcher = try await PostgresConnection.connect(PostgresConfiguration(url: try TestDatabase.url))
+            let watcher = try await PostgresConnection.connect(PostgresConfiguration(url: try await TestDatabase.url))
             for _ in 0..<250 {
                 let state = try await watcher.query("SELECT state FROM pg_stat_activity WHERE pid = $1", pid)
                 if try state.first?.decode(String?.self, at: 0) == "active" { break }
@@ -158,7 +158,7 @@ import Testing
     }
 
     @Test func shutdownFailsWaitersAndLaterCalls() async throws {
-        let pool = try makePool(size: 1, acquireTimeout: .seconds(10))
+        let pool = try await makePool(size: 1, acquireTimeout: .seconds(10))
         let holder = Task { try await pool.withConnection { c in try await c.query("SELECT pg_sleep(0.5)") } }
         while pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(10)) }
         let waiter = Task { try await pool.query("SELECT 1") }
