@@ -24,7 +24,7 @@ let package = Package(
         .executableTarget(name: "cme-tracker", dependencies: ["CMEAPI", "CMEService", "CMEStore", "Postgres", "HTTP"]),
 
         // Tests. Support finds (or starts) the private PostgreSQL cluster for the suites that need it.
-        .target(name: "TestSupport", path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CSystem"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CMEDomainTests", dependencies: ["CMEDomain"]),

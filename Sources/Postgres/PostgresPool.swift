@@ -1,2 +1,278 @@
-import CLibpq
-// Placeholder: the pool is being written (see the Postgres client work).
+import Synchronization
+
+/// Pool occupancy, for `/metrics` and `/readyz`.
+public struct PoolStatistics: Sendable, Hashable {
+    /// Configured maximum number of connections.
+    public let size: Int
+    /// Connections open (in use + idle).
+    public let open: Int
+    public let inUse: Int
+    public let idle: Int
+    /// Connections being opened, or waiting to retry after a failed attempt.
+    public let connecting: Int
+    /// Callers waiting for a connection.
+    public let waiting: Int
+
+    public init(size: Int, open: Int, inUse: Int, idle: Int, connecting: Int, waiting: Int) {
+        self.size = size
+        self.open = open
+        self.inUse = inUse
+        self.idle = idle
+        self.connecting = connecting
+        self.waiting = waiting
+    }
+}
+
+/// A bounded pool of `PostgresConnection`s.
+///
+/// - Connects lazily: `init` never touches the network and never throws.
+/// - An acquisition waits at most `acquireTimeout`, then fails with `.poolTimeout`, or with
+///   `.connectionUnavailable` when the server cannot be reached; both are `isTransient` (→ 503).
+/// - A connection that breaks is discarded; the statement in flight fails with `.connectionLost`
+///   and is not retried. New connections are opened with exponential back-off (see
+///   `PoolStateMachine`), so the pool recovers by itself when the server is back.
+/// - A connection whose server session ended while it was idle is reopened transparently before
+///   the next statement (nothing was in flight, so nothing can be duplicated).
+///
+/// The decisions live in `PoolStateMachine`; this class only carries out its actions.
+public final class PostgresPool: Sendable {
+    public let configuration: PostgresConfiguration
+
+    private typealias Machine = PoolStateMachine
+
+    private struct Waiter {
+        let continuation: CheckedContinuation<PostgresConnection, any Error>
+        var timer: Task<Void, Never>?
+    }
+
+    private struct State {
+        var machine: Machine
+        var waiters: [Machine.WaiterID: Waiter] = [:]
+        var connections: [Machine.ConnectionID: PostgresConnection] = [:]
+        var nextWaiterID = 0
+        var lastConnectError: PostgresError?
+    }
+
+    /// What to do once the lock is released.
+    private enum Effect {
+        case resume(CheckedContinuation<PostgresConnection, any Error>, PostgresConnection)
+        case fail(CheckedContinuation<PostgresConnection, any Error>, any Error)
+        case cancelTimer(Task<Void, Never>)
+        case connect(Machine.ConnectionID)
+        case connectAfter(Machine.ConnectionID, Duration)
+        case close(PostgresConnection)
+    }
+
+    private let state: Mutex<State>
+
+    public init(_ configuration: PostgresConfiguration) {
+        self.configuration = configuration
+        let backoff = Machine.Backoff(initial: configuration.reconnectInitialDelay, maximum: configuration.reconnectMaximumDelay)
+        self.state = Mutex(State(machine: Machine(maximumConnections: configuration.poolSize, backoff: backoff)))
+    }
+
+    deinit {
+        state.withLock { state in
+            for waiter in state.waiters.values { waiter.timer?.cancel() }
+            for connection in state.connections.values { connection.closeSoon() }
+        }
+    }
+
+    // MARK: Statements
+
+    /// Runs one statement on a pooled connection.
+    public func query(_ sql: String, _ parameters: any PostgresEncodable...) async throws -> PostgresRows {
+        try await query(sql, parameters: parameters)
+    }
+
+    public func query(_ sql: String, parameters: [any PostgresEncodable]) async throws -> PostgresRows {
+        try await withConnection { try await $0.query(sql, parameters: parameters) }
+    }
+
+    /// Runs one statement and returns the number of rows it affected.
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: any PostgresEncodable...) async throws -> Int {
+        try await query(sql, parameters: parameters).affectedRows
+    }
+
+    @discardableResult
+    public func execute(_ sql: String, parameters: [any PostgresEncodable]) async throws -> Int {
+        try await query(sql, parameters: parameters).affectedRows
+    }
+
+    /// `BEGIN` ... `COMMIT` on one connection; `ROLLBACK` and rethrow when the body throws.
+    public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withConnection { connection in try await connection.transaction(body) }
+    }
+
+    /// Lends a connection for the body. It goes back to the pool afterwards; a transaction the
+    /// body left open is rolled back first, and a broken connection is discarded.
+    public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await acquire()
+        let value: T
+        do {
+            value = try await body(connection)
+        } catch {
+            await release(connection)
+            throw error
+        }
+        await release(connection)
+        return value
+    }
+
+    public var statistics: PoolStatistics {
+        let s = state.withLock { $0.machine.statistics }
+        return PoolStatistics(size: configuration.poolSize, open: s.open, inUse: s.inUse, idle: s.idle,
+                              connecting: s.connecting, waiting: s.waiting)
+    }
+
+    /// Fails all waiters and further acquisitions with `.poolShutDown` and closes idle
+    /// connections (awaiting them); connections in use close when they are returned.
+    public func shutdown() async {
+        let effects = state.withLock { state in Self.translate(state.machine.shutdown(), in: &state) }
+        for connection in perform(effects) { await connection.close() }
+    }
+
+    // MARK: Acquire and release
+
+    private func acquire() async throws -> PostgresConnection {
+        let waiterID = state.withLock { state in
+            state.nextWaiterID += 1
+            return Machine.WaiterID(rawValue: state.nextWaiterID)
+        }
+        let timeout = configuration.acquireTimeout
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PostgresConnection, any Error>) in
+                let effects = state.withLock { state -> [Effect] in
+                    if Task.isCancelled { return [.fail(continuation, CancellationError())] }
+                    switch state.machine.acquire(waiterID) {
+                    case .leased(let id):
+                        guard let connection = state.connections[id] else { preconditionFailure("leased \(id) without a connection") }
+                        return [.resume(continuation, connection)]
+                    case .rejected:
+                        return [.fail(continuation, Self.shutDownError)]
+                    case .queued(let actions):
+                        let timer = Task { [weak self] in
+                            try? await Task.sleep(for: timeout)
+                            if !Task.isCancelled { self?.waiterTimedOut(waiterID) }
+                        }
+                        state.waiters[waiterID] = Waiter(continuation: continuation, timer: timer)
+                        return Self.translate(actions, in: &state)
+                    }
+                }
+                _ = perform(effects)
+            }
+        } onCancel: {
+            let effects = state.withLock { state -> [Effect] in
+                guard state.machine.waiterCancelled(waiterID), let waiter = state.waiters.removeValue(forKey: waiterID) else { return [] }
+                return [.fail(waiter.continuation, CancellationError())] + (waiter.timer.map { [.cancelTimer($0)] } ?? [])
+            }
+            _ = perform(effects)
+        }
+    }
+
+    private func release(_ connection: PostgresConnection) async {
+        let reusable = await connection.prepareForReuse()
+        let id = Machine.ConnectionID(rawValue: connection.poolSlot)
+        let effects = state.withLock { state in Self.translate(state.machine.release(id, reusable: reusable), in: &state) }
+        _ = perform(effects)
+    }
+
+    private func waiterTimedOut(_ waiterID: Machine.WaiterID) {
+        let effects = state.withLock { state -> [Effect] in
+            guard state.machine.waiterTimedOut(waiterID), let waiter = state.waiters.removeValue(forKey: waiterID) else { return [] }
+            return [.fail(waiter.continuation, timeoutError(lastConnectError: state.lastConnectError))]
+        }
+        _ = perform(effects)
+    }
+
+    private func timeoutError(lastConnectError: PostgresError?) -> PostgresError {
+        let waited = configuration.acquireTimeout
+        if let lastConnectError {
+            return PostgresError(kind: .connectionUnavailable,
+                                 message: "no database connection within \(waited): \(lastConnectError.message)")
+        }
+        return PostgresError(kind: .poolTimeout,
+                             message: "no database connection became free within \(waited) (pool size \(configuration.poolSize))")
+    }
+
+    private static let shutDownError = PostgresError(kind: .poolShutDown, message: "the connection pool is shut down")
+
+    // MARK: Carrying out the machine's actions
+
+    private func openConnection(_ id: Machine.ConnectionID) async {
+        let effects: [Effect]
+        do {
+            let connection = try await PostgresConnection.connect(configuration, poolSlot: id.rawValue)
+            effects = state.withLock { state in
+                state.connections[id] = connection
+                state.lastConnectError = nil
+                return Self.translate(state.machine.connected(id), in: &state)
+            }
+        } catch {
+            effects = state.withLock { state in
+                state.lastConnectError = error as? PostgresError ?? PostgresError.connectionUnavailable("\(error)")
+                return Self.translate(state.machine.connectFailed(id), in: &state)
+            }
+        }
+        _ = perform(effects)
+    }
+
+    private func backoffElapsed(_ id: Machine.ConnectionID) {
+        let effects = state.withLock { state in Self.translate(state.machine.backoffElapsed(id), in: &state) }
+        _ = perform(effects)
+    }
+
+    /// Turns machine actions into effects, resolving ids to continuations and connections.
+    private static func translate(_ actions: [Machine.Action], in state: inout State) -> [Effect] {
+        var effects: [Effect] = []
+        for action in actions {
+            switch action {
+            case .lease(let id, let waiterID):
+                guard let waiter = state.waiters.removeValue(forKey: waiterID), let connection = state.connections[id] else {
+                    preconditionFailure("lease of \(id) to \(waiterID) without both")
+                }
+                if let timer = waiter.timer { effects.append(.cancelTimer(timer)) }
+                effects.append(.resume(waiter.continuation, connection))
+            case .connect(let id):
+                effects.append(.connect(id))
+            case .connectAfter(let id, let delay):
+                effects.append(.connectAfter(id, delay))
+            case .close(let id):
+                if let connection = state.connections.removeValue(forKey: id) { effects.append(.close(connection)) }
+            case .fail(let waiterID, .shutDown):
+                if let waiter = state.waiters.removeValue(forKey: waiterID) {
+                    if let timer = waiter.timer { effects.append(.cancelTimer(timer)) }
+                    effects.append(.fail(waiter.continuation, shutDownError))
+                }
+            }
+        }
+        return effects
+    }
+
+    /// Carries out effects outside the lock; returns the connections to close (the caller may
+    /// await them, as `shutdown` does; others close in the background).
+    private func perform(_ effects: [Effect]) -> [PostgresConnection] {
+        var closing: [PostgresConnection] = []
+        for effect in effects {
+            switch effect {
+            case .resume(let continuation, let connection):
+                continuation.resume(returning: connection)
+            case .fail(let continuation, let error):
+                continuation.resume(throwing: error)
+            case .cancelTimer(let timer):
+                timer.cancel()
+            case .connect(let id):
+                Task { await self.openConnection(id) }
+            case .connectAfter(let id, let delay):
+                Task { [weak self] in
+                    try? await Task.sleep(for: delay)
+                    self?.backoffElapsed(id)
+                }
+            case .close(let connection):
+                closing.append(connection)
+            }
+        }
+        return closing
+    }
+}

@@ -1,1 +1,110 @@
-// Placeholder: finds or starts the private PostgreSQL cluster for tests.
+import Foundation
+import Postgres
+import Synchronization
+
+/// The database the test suites use: `DATABASE_URL` when set, otherwise this checkout's private
+/// cluster (`scripts/db start`, which starts it if needed). Tests start nothing else themselves.
+public enum TestDatabase {
+    /// The application role's URL (role `cme`, not a superuser, has CREATEDB). Resolved once; the
+    /// script runs on a thread of its own, so waiting for it never blocks the cooperative pool.
+    public static var url: String {
+        get async throws {
+            if let known = cache.withLock({ $0 }) { return try known.get() }
+            let result: Result<String, TestDatabaseError> = await withCheckedContinuation { continuation in
+                let thread = Thread { continuation.resume(returning: resolved) }
+                thread.start()
+            }
+            cache.withLock { $0 = result }
+            return try result.get()
+        }
+    }
+
+    private static let cache = Mutex<Result<String, TestDatabaseError>?>(nil)
+
+    /// The repository root, found from this file's path (`<root>/Tests/Support/TestDatabase.swift`).
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Creates a new, empty database with a unique name starting with `prefix` (letters, digits
+    /// and `_` are kept, the rest become `_`) and returns its URL. For suites that need isolation.
+    public static func makeFresh(named prefix: String) async throws -> String {
+        let base = try await url
+        let cleaned = String(prefix.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" }.prefix(40))
+        let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let name = "\(cleaned.isEmpty ? "test" : cleaned)_\(suffix)"
+        let connection = try await PostgresConnection.connect(PostgresConfiguration(url: base))
+        // Identifiers cannot be bound as parameters; `name` is [a-z0-9_] only, and quoted.
+        try await connection.execute("CREATE DATABASE \"\(name)\"")
+        await connection.close()
+        return try url(base, database: name)
+    }
+
+    /// `base` with its database replaced by `database`.
+    public static func url(_ base: String, database: String) throws -> String {
+        if base.hasPrefix("postgres://") || base.hasPrefix("postgresql://") {
+            guard var components = URLComponents(string: base) else { throw TestDatabaseError("unparseable DATABASE_URL") }
+            components.path = "/" + database
+            guard let result = components.string else { throw TestDatabaseError("cannot rebuild DATABASE_URL") }
+            return result
+        }
+        return base + " dbname=\(database)" // key=value strings: the last occurrence of a keyword wins
+    }
+
+    /// Computed once, by whichever dedicated thread gets there first.
+    private static let resolved: Result<String, TestDatabaseError> = {
+        if let fromEnvironment = ProcessInfo.processInfo.environment["DATABASE_URL"], !fromEnvironment.isEmpty {
+            return .success(fromEnvironment)
+        }
+        do {
+            return .success(try startPrivateCluster())
+        } catch let error as TestDatabaseError {
+            return .failure(error)
+        } catch {
+            return .failure(TestDatabaseError("scripts/db start could not run: \(error)"))
+        }
+    }()
+
+    /// Runs `scripts/db start` with its output going to temporary files (not pipes: the server it
+    /// starts must not inherit a pipe we wait on) and polls for its exit instead of
+    /// `waitUntilExit`, which spins a run loop on the calling (cooperative) thread.
+    private static func startPrivateCluster() throws -> String {
+        let directory = FileManager.default.temporaryDirectory
+        let token = UUID().uuidString
+        let outURL = directory.appendingPathComponent("cme-db-start-\(token).out")
+        let errURL = directory.appendingPathComponent("cme-db-start-\(token).err")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["bash", repositoryRoot.appendingPathComponent("scripts/db").path, "start"]
+        process.currentDirectoryURL = repositoryRoot
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning {
+            guard Date() < deadline else {
+                process.terminate()
+                throw TestDatabaseError("scripts/db start did not finish within 120 s")
+            }
+            usleep(20_000)
+        }
+        let text = (try? String(contentsOf: outURL, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard process.terminationStatus == 0, let line = text.split(separator: "\n").last, !line.isEmpty else {
+            let errors = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+            throw TestDatabaseError("scripts/db start failed (\(process.terminationStatus)): "
+                + errors.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return String(line)
+    }
+}
+
+public struct TestDatabaseError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

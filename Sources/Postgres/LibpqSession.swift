@@ -1,0 +1,240 @@
+import CLibpq
+import Glibc
+
+/// One parameter ready for the wire: its type OID and binary bytes (nil for NULL). Built on the
+/// caller's side, so only plain bytes cross to the connection thread.
+struct PostgresBinding: Sendable {
+    let oid: UInt32
+    let bytes: [UInt8]?
+
+    init(_ value: any PostgresEncodable) {
+        oid = type(of: value).postgresDataType.rawValue
+        if value.isPostgresNull {
+            bytes = nil
+        } else {
+            var buffer: [UInt8] = []
+            value.encodePostgres(into: &buffer)
+            bytes = buffer
+        }
+    }
+}
+
+/// Owns one libpq `PGconn`. Not Sendable and never shared: every method is called on the
+/// connection's own thread (`ConnectionThread`), where blocking is fine.
+///
+/// Sending a statement and receiving its result are separate steps (`send`, `receive`) so that a
+/// later pipeline mode can send several statements before reading their results.
+final class LibpqSession {
+    private var connection: OpaquePointer?
+    /// The transaction status after the last completed statement, to know whether a connection
+    /// found dead while idle can be replaced transparently.
+    private var lastTransactionStatus = PQTRANS_IDLE
+
+    deinit { finish() }
+
+    /// Opens the connection (blocking, bounded by `connect_timeout`).
+    func connect(_ configuration: PostgresConfiguration) throws {
+        finish()
+        // An unparseable string would be echoed back in libpq's error message, password included.
+        guard configuration.parsedParameters != nil else {
+            throw PostgresError.connectionUnavailable("the connection string cannot be parsed")
+        }
+        let pairs = configuration.connectionKeywords
+        let keys = pairs.map { strdup($0.0) }
+        let values = pairs.map { strdup($0.1) }
+        defer {
+            keys.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let keyPointers = keys.map { UnsafePointer($0) } + [nil]
+        let valuePointers = values.map { UnsafePointer($0) } + [nil]
+        let connection = keyPointers.withUnsafeBufferPointer { keyBuffer in
+            valuePointers.withUnsafeBufferPointer { valueBuffer in
+                PQconnectdbParams(keyBuffer.baseAddress, valueBuffer.baseAddress, 1)
+            }
+        }
+        guard let connection else { throw PostgresError.connectionUnavailable("libpq could not allocate a connection") }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.errorMessage(connection)
+            PQfinish(connection)
+            throw PostgresError.connectionUnavailable(message)
+        }
+        // libpq prints notices (e.g. "there is no transaction in progress") to stderr by default.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        self.connection = connection
+        lastTransactionStatus = PQTRANS_IDLE
+    }
+
+    func finish() {
+        if let connection { PQfinish(connection) }
+        connection = nil
+    }
+
+    var isBroken: Bool { connection.map { PQstatus($0) != CONNECTION_OK } ?? true }
+
+    /// Sends one statement with binary parameters, asking for binary results. The parameter bytes
+    /// live in one buffer allocated for this call and freed when it returns; libpq copies them
+    /// into its output buffer before `PQsendQueryParams` returns.
+    func send(_ sql: String, _ bindings: [PostgresBinding]) throws {
+        let connection = try usableConnection()
+        let total = bindings.reduce(0) { $0 + ($1.bytes?.count ?? 0) }
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: 1)
+        defer { storage.deallocate() }
+        var values: [UnsafePointer<CChar>?] = []
+        var lengths: [Int32] = []
+        var offset = 0
+        for binding in bindings {
+            guard let bytes = binding.bytes else {
+                values.append(nil)
+                lengths.append(0)
+                continue
+            }
+            bytes.withUnsafeBytes { source in
+                if let base = source.baseAddress { (storage + offset).copyMemory(from: base, byteCount: source.count) }
+            }
+            // A zero-length value still needs a non-NULL pointer: NULL would mean SQL NULL.
+            values.append(UnsafePointer((storage + offset).assumingMemoryBound(to: CChar.self)))
+            lengths.append(Int32(bytes.count))
+            offset += bytes.count
+        }
+        let types = bindings.map { Oid($0.oid) }
+        let formats = [Int32](repeating: 1, count: bindings.count)
+        let sent = sql.withCString { command in
+            types.withUnsafeBufferPointer { types in
+                values.withUnsafeBufferPointer { values in
+                    lengths.withUnsafeBufferPointer { lengths in
+                        formats.withUnsafeBufferPointer { formats in
+                            PQsendQueryParams(connection, command, Int32(bindings.count), types.baseAddress,
+                                              values.baseAddress, lengths.baseAddress, formats.baseAddress, 1)
+                        }
+                    }
+                }
+            }
+        }
+        guard sent == 1 else {
+            let message = Self.errorMessage(connection)
+            throw PQstatus(connection) == CONNECTION_OK ? PostgresError.client(message) : PostgresError.connectionLost(message)
+        }
+    }
+
+    /// Reads every result of the statement sent last (blocking) and copies it out of libpq.
+    func receive() throws -> PostgresRows {
+        guard let connection else { throw PostgresError.connectionLost("the connection is closed") }
+        var rows: PostgresRows?
+        var failure: PostgresError?
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                rows = Self.rows(from: result)
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                // COPY would leave the connection mid-protocol; drop it rather than guess.
+                finish()
+                throw PostgresError.client("COPY is not supported by this client")
+            default:
+                failure = failure ?? Self.error(from: result)
+            }
+        }
+        lastTransactionStatus = PQtransactionStatus(connection)
+        if PQstatus(connection) != CONNECTION_OK {
+            let lost = failure ?? PostgresError.connectionLost(Self.errorMessage(connection))
+            throw lost.kind == .connectionLost ? lost : lost.with(kind: .connectionLost)
+        }
+        if let failure { throw failure }
+        guard let rows else { throw PostgresError.connectionLost(Self.errorMessage(connection)) }
+        return rows
+    }
+
+    /// Makes the connection safe to hand to the next user: rolls back a transaction a caller left
+    /// open. False when the connection is unusable and must be discarded.
+    func prepareForReuse() -> Bool {
+        guard let connection, PQstatus(connection) == CONNECTION_OK else { return false }
+        switch PQtransactionStatus(connection) {
+        case PQTRANS_IDLE:
+            return true
+        case PQTRANS_INTRANS, PQTRANS_INERROR:
+            PQclear(PQexec(connection, "ROLLBACK"))
+            lastTransactionStatus = PQtransactionStatus(connection)
+            return PQstatus(connection) == CONNECTION_OK && lastTransactionStatus == PQTRANS_IDLE
+        default:
+            return false
+        }
+    }
+
+    /// The connection, checked before a statement is sent. A server that closed our session while
+    /// it sat idle (restart, `pg_terminate_backend`) shows as readable input; libpq notices the EOF
+    /// when it consumes it. Nothing of ours is in flight then, so one immediate `PQreset` is safe,
+    /// unless a transaction was open: its work is gone and must not silently continue.
+    private func usableConnection() throws -> OpaquePointer {
+        guard let connection else { throw PostgresError.connectionLost("the connection is closed") }
+        // The server's farewell (an error message, then EOF) may arrive in more than one read, so
+        // once anything arrived while idle (rare: notices, or a session ending), allow 20 ms more.
+        var waitMilliseconds: Int32 = 0
+        for _ in 0..<4 where PQstatus(connection) == CONNECTION_OK {
+            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, waitMilliseconds) > 0, PQconsumeInput(connection) == 1 else { break }
+            waitMilliseconds = 20
+        }
+        if PQstatus(connection) == CONNECTION_OK { return connection }
+        guard lastTransactionStatus == PQTRANS_IDLE else {
+            throw PostgresError.connectionLost("the connection was lost inside a transaction")
+        }
+        PQreset(connection)
+        guard PQstatus(connection) == CONNECTION_OK else {
+            throw PostgresError.connectionUnavailable(Self.errorMessage(connection))
+        }
+        lastTransactionStatus = PQTRANS_IDLE
+        return connection
+    }
+
+    private static func rows(from result: OpaquePointer) -> PostgresRows {
+        let fieldCount = Int(PQnfields(result))
+        let rowCount = Int(PQntuples(result))
+        var columns: [PostgresColumn] = []
+        columns.reserveCapacity(fieldCount)
+        for field in 0..<Int32(fieldCount) {
+            let name = PQfname(result, field).map { String(cString: $0) } ?? ""
+            columns.append(PostgresColumn(name: name, dataType: PostgresDataType(PQftype(result, field))))
+        }
+        var bytes: [UInt8] = []
+        var cells: [(offset: Int, length: Int)] = []
+        cells.reserveCapacity(rowCount * fieldCount)
+        for row in 0..<Int32(rowCount) {
+            for field in 0..<Int32(fieldCount) {
+                if PQgetisnull(result, row, field) == 1 {
+                    cells.append((0, -1))
+                    continue
+                }
+                let length = Int(PQgetlength(result, row, field))
+                cells.append((bytes.count, length))
+                if length > 0, let value = PQgetvalue(result, row, field) {
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(start: value, count: length))
+                }
+            }
+        }
+        let affected = PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? 0
+        let tag = PQcmdStatus(result).map { String(cString: $0) } ?? ""
+        return PostgresRows(columns: columns, rowCount: rowCount, bytes: bytes, cells: cells, affectedRows: affected, commandTag: tag)
+    }
+
+    private static func error(from result: OpaquePointer) -> PostgresError {
+        func field(_ code: Character) -> String? {
+            PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
+        }
+        let message = field("M") ?? String(cString: PQresultErrorMessage(result)).trimmingWhitespace
+        return PostgresError.server(sqlState: field("C"), message: message, detail: field("D"), hint: field("H"),
+                                    table: field("t"), column: field("c"), constraint: field("n"))
+    }
+
+    static func errorMessage(_ connection: OpaquePointer) -> String {
+        let text = PQerrorMessage(connection).map { String(cString: $0) } ?? ""
+        let message = text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace }.joined(separator: " ")
+        return message.isEmpty ? "the connection to the server was lost" : message
+    }
+}
+
+extension StringProtocol {
+    var trimmingWhitespace: String {
+        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+/// A pool on the test database; every test makes its own and shuts it down.
+func makePool(size: Int = 2, acquireTimeout: Duration = .seconds(10), url: String? = nil) async throws -> PostgresPool {
+    let resolved: String
+    if let url { resolved = url } else { resolved = try await TestDatabase.url }
+    return PostgresPool(PostgresConfiguration(url: resolved, poolSize: size, acquireTimeout: acquireTimeout))
+}
+
+func withPool<T: Sendable>(size: Int = 2, acquireTimeout: Duration = .seconds(10), url: String? = nil,
+                           _ body: (PostgresPool) async throws -> T) async throws -> T {
+    let pool = try await makePool(size: size, acquireTimeout: acquireTimeout, url: url)
+    do {
+        let value = try await body(pool)
+        await pool.shutdown()
+        return value
+    } catch {
+        await pool.shutdown()
+        throw error
+    }
+}
+
+/// Runs `body`, expecting a `PostgresError`, and returns it.
+func expectPostgresError(_ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async -> PostgresError? {
+    do {
+        try await body()
+        Issue.record("expected a PostgresError, got success", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as PostgresError {
+        return error
+    } catch {
+        Issue.record("expected a PostgresError, got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+func elapsed(since start: ContinuousClock.Instant) -> Duration { ContinuousClock.now - start }

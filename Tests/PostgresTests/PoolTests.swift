@@ -1,0 +1,188 @@
+import Foundation
+import Postgres
+import Synchronization
+import TestSupport
+import Testing
+
+/// The pool against the real server: bounded waits, a server that is down, backends killed under
+/// it, many concurrent queries, shutdown.
+@Suite struct PoolTests {
+    func backendPID(_ c: PostgresConnection) async throws -> Int32 {
+        try await c.query("SELECT pg_backend_pid()")[0].decode(Int32.self, at: 0)
+    }
+
+    /// Terminates `pid` from a second connection and waits until the backend is gone.
+    func terminate(_ pid: Int32) async throws {
+        let killer = try await PostgresConnection.connect(PostgresConfiguration(url: try await TestDatabase.url))
+        #expect(try await killer.query("SELECT pg_terminate_backend($1)", pid)[0].decode(Bool.self, at: 0))
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            let alive = try await killer.query("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid)[0].decode(Int.self, at: 0)
+            if alive == 0 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await killer.close()
+    }
+
+    @Test func lazyAndCountedInStatistics() async throws {
+        try await withPool(size: 3) { pool in
+            #expect(pool.statistics == PoolStatistics(size: 3, open: 0, inUse: 0, idle: 0, connecting: 0, waiting: 0))
+            try await pool.withConnection { _ in
+                let s = pool.statistics
+                #expect(s.open == 1 && s.inUse == 1 && s.idle == 0)
+            }
+            #expect(pool.statistics == PoolStatistics(size: 3, open: 1, inUse: 0, idle: 1, connecting: 0, waiting: 0))
+        }
+    }
+
+    @Test func exhaustedPoolFailsWithinTheBound() async throws {
+        try await withPool(size: 1, acquireTimeout: .milliseconds(300)) { pool in
+            let holding = Task {
+                try await pool.withConnection { c in try await c.query("SELECT pg_sleep(2)") }
+            }
+            while pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let start = ContinuousClock.now
+            let error = await expectPostgresError { _ = try await pool.query("SELECT 1") }
+            let waited = elapsed(since: start)
+            #expect(error?.kind == .poolTimeout)
+            #expect(error?.isTransient == true)
+            #expect(waited >= .milliseconds(250))
+            #expect(waited < .milliseconds(1500))
+            #expect(pool.statistics.waiting == 0)
+            _ = try await holding.value
+            // And the pool still works once the holder is done.
+            #expect(try await pool.query("SELECT 2")[0].decode(Int32.self, at: 0) == 2)
+        }
+    }
+
+    @Test func serverDownFailsWithinTheBoundInsteadOfHanging() async throws {
+        // Nothing listens on port 1 of loopback: every connect is refused.
+        try await withPool(size: 2, acquireTimeout: .milliseconds(500), url: "postgresql://cme:x@127.0.0.1:1/none") { pool in
+            for _ in 0..<2 {
+                let start = ContinuousClock.now
+                let error = await expectPostgresError { _ = try await pool.query("SELECT 1") }
+                #expect(error?.kind == .connectionUnavailable)
+                #expect(error?.isTransient == true)
+                #expect(elapsed(since: start) < .seconds(3))
+            }
+        }
+    }
+
+    @Test func killedIdleBackendIsReplacedBeforeTheNextQuery() async throws {
+        try await withPool(size: 1) { pool in
+            let before = try await pool.withConnection(backendPID)
+            try await terminate(before)
+            let after = try await pool.withConnection(backendPID)
+            #expect(after != before)
+            #expect(try await pool.query("SELECT 41 + 1")[0].decode(Int32.self, at: 0) == 42)
+        }
+    }
+
+    @Test func killedBackendMidQueryFailsThatQueryThenReconnects() async throws {
+        try await withPool(size: 1) { pool in
+            let pid = try await pool.withConnection(backendPID)
+            let running = Task { try await pool.query("SELECT pg_sleep(30)") }
+            // Wait until the statement is really running on that backend.
+            let watcher = try await PostgresConnection.connect(PostgresConfiguration(url: try await TestDatabase.url))
+            for _ in 0..<250 {
+                let state = try await watcher.query("SELECT state FROM pg_stat_activity WHERE pid = $1", pid)
+                if try state.first?.decode(String?.self, at: 0) == "active" { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            await watcher.close()
+            let start = ContinuousClock.now
+            try await terminate(pid)
+            let error = await expectPostgresError { _ = try await running.value }
+            #expect(error?.kind == .connectionLost)
+            #expect(error?.isTransient == true)
+            #expect(elapsed(since: start) < .seconds(5))
+            let after = try await pool.withConnection(backendPID)
+            #expect(after != pid)
+            #expect(try await pool.query("SELECT 'back'")[0].decode(String.self, at: 0) == "back")
+        }
+    }
+
+    @Test func killedBackendInsideATransactionIsNotSilentlyReplaced() async throws {
+        try await withPool(size: 1) { pool in
+            let error = await expectPostgresError {
+                try await pool.transaction { c in
+                    let pid = try await backendPID(c)
+                    try await terminate(pid)
+                    _ = try await c.query("SELECT 1")
+                }
+            }
+            #expect(error?.kind == .connectionLost)
+            let one = try await pool.query("SELECT 1")[0].decode(Int32.self, at: 0)
+            #expect(one == 1)
+        }
+    }
+
+    @Test func thousandConcurrentQueriesThroughFourConnectionsKeepTheCooperativePoolResponsive() async throws {
+        try await withPool(size: 4, acquireTimeout: .seconds(60)) { pool in
+            let done = Atomic<Bool>(false)
+            // A task on the cooperative pool that just sleeps and yields; record its longest gap.
+            let ticker = Task {
+                var longest = Duration.zero
+                var ticks = 0
+                var last = ContinuousClock.now
+                while !done.load(ordering: .relaxed) {
+                    try? await Task.sleep(for: .milliseconds(5))
+                    await Task.yield()
+                    let now = ContinuousClock.now
+                    longest = max(longest, now - last)
+                    last = now
+                    ticks += 1
+                }
+                return (longest, ticks)
+            }
+            let start = ContinuousClock.now
+            let sum = try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 0..<1000 {
+                    group.addTask {
+                        try await pool.query("SELECT $1::int8 FROM pg_sleep(0.01)", i)[0].decode(Int.self, at: 0)
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            let took = elapsed(since: start)
+            done.store(true, ordering: .relaxed)
+            let (longestGap, ticks) = await ticker.value
+            #expect(sum == 999 * 1000 / 2)
+            #expect(pool.statistics.open <= 4)
+            // 1000 × 10 ms over 4 connections takes ≥ 2.5 s; libpq blocking the pool's threads
+            // would freeze the ticker for most of it.
+            #expect(took >= .milliseconds(2400))
+            #expect(longestGap < .seconds(1), "ticker stalled for \(longestGap)")
+            #expect(ticks > 50)
+        }
+    }
+
+    @Test func shutdownFailsWaitersAndLaterCalls() async throws {
+        let pool = try await makePool(size: 1, acquireTimeout: .seconds(10))
+        let holder = Task { try await pool.withConnection { c in try await c.query("SELECT pg_sleep(0.5)") } }
+        while pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let waiter = Task { try await pool.query("SELECT 1") }
+        while pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        await pool.shutdown()
+        let waiterError = await expectPostgresError { _ = try await waiter.value }
+        #expect(waiterError?.kind == .poolShutDown)
+        _ = try await holder.value // the statement in flight finishes
+        let later = await expectPostgresError { _ = try await pool.query("SELECT 1") }
+        #expect(later?.kind == .poolShutDown)
+        #expect(pool.statistics.open == 0)
+    }
+
+    @Test func cancelledWaiterLeavesTheQueue() async throws {
+        try await withPool(size: 1, acquireTimeout: .seconds(10)) { pool in
+            let holder = Task { try await pool.withConnection { c in try await c.query("SELECT pg_sleep(0.5)") } }
+            while pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let waiter = Task { try await pool.query("SELECT 1") }
+            while pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            waiter.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await waiter.value }
+            #expect(pool.statistics.waiting == 0)
+            _ = try await holder.value
+            #expect(try await pool.query("SELECT 3")[0].decode(Int32.self, at: 0) == 3)
+        }
+    }
+}
