@@ -117,6 +117,16 @@ final class LibpqSession {
         }
     }
 
+    /// Sends a script of one or more statements without parameters (the simple-query protocol,
+    /// `PQsendQuery`), for migrations. Results are read with `receive()`; the first error wins.
+    func sendScript(_ sql: String) throws {
+        let connection = try usableConnection()
+        guard PQsendQuery(connection, sql) == 1 else {
+            let message = Self.errorMessage(connection)
+            throw PQstatus(connection) == CONNECTION_OK ? PostgresError.client(message) : PostgresError.connectionLost(message)
+        }
+    }
+
     /// Reads every result of the statement sent last (blocking) and copies it out of libpq.
     func receive() throws -> PostgresRows {
         guard let connection else { throw PostgresError.connectionLost("the connection is closed") }

@@ -48,6 +48,15 @@ public final class PostgresConnection: Sendable {
         }
     }
 
+    /// Runs a script of several statements with no parameters (a migration file). Never pass values
+    /// in it: only `query`/`execute` bind them.
+    public func executeScript(_ sql: String) async throws {
+        _ = try await thread.run { session in
+            try session.sendScript(sql)
+            return try session.receive()
+        }
+    }
+
     /// Runs one statement and returns the number of rows it affected.
     @discardableResult
     public func execute(_ sql: String, _ parameters: any PostgresEncodable...) async throws -> Int {

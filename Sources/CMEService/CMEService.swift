@@ -1,2 +1,0 @@
-import CMEStore
-import CMEDomain

@@ -1,0 +1,30 @@
+import Postgres
+
+/// The store's handle on PostgreSQL: the connection pool every store shares.
+public final class Database: Sendable {
+    public let pool: PostgresPool
+
+    public init(url: String, poolSize: Int, acquireTimeout: Duration = .seconds(5)) {
+        pool = PostgresPool(PostgresConfiguration(url: url, poolSize: poolSize, acquireTimeout: acquireTimeout))
+    }
+
+    /// True when a trivial query succeeds within the pool's bounds.
+    public func ping() async -> Bool {
+        do {
+            let rows = try await pool.query("SELECT 1")
+            return rows.count == 1
+        } catch {
+            return false
+        }
+    }
+
+    /// Connections of the pool by state, for /metrics.
+    public var usage: (size: Int, inUse: Int, idle: Int, waiting: Int) {
+        let s = pool.statistics
+        return (s.size, s.inUse, s.idle, s.waiting)
+    }
+
+    public func shutdown() async {
+        await pool.shutdown()
+    }
+}
