@@ -89,6 +89,8 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate() async throws -> [Int] {
         try await database.pool.withConnection { conn in
+            // The lock comes first: even creating the bookkeeping table races between instances.
+            _ = try await conn.query("SELECT pg_advisory_lock($1)", Migrator.lockKey)
             try await conn.executeScript("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version integer PRIMARY KEY,
@@ -97,7 +99,6 @@ public struct Migrator: Sendable {
                     applied_at timestamptz NOT NULL DEFAULT now()
                 )
                 """)
-            _ = try await conn.query("SELECT pg_advisory_lock($1)", Migrator.lockKey)
             do {
                 let applied = try await Migrator.verify(conn, migrations)
                 var done: [Int] = []

@@ -97,7 +97,7 @@ final class Connection {
 
 extension EventLoop {
     /// Methods routed to 404/405; any other token (CONNECT included: we tunnel nothing) is 501 (RFC 9110 9.1).
-    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
     private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     /// Moves a connection as far forward as it can go without waiting: write what is queued, parse
@@ -194,7 +194,11 @@ extension EventLoop {
         }
         // 100 Continue only when the client is actually waiting for it (RFC 9110 10.1.1): a body is
         // announced, none of it has arrived, and it is within the limit (else the 413 comes instead).
-        if head.expectsContinue && c.pendingIsEmpty {
+        var routed = false
+        if case .found = c.match { routed = true }
+        // A request that will get 404/405/501 is answered without inviting the upload; its body, if the
+        // client sends it anyway, is read and dropped.
+        if head.expectsContinue && c.pendingIsEmpty && routed {
             var wantsBody = false
             switch head.framing {
             case .none: wantsBody = false
@@ -260,17 +264,21 @@ extension EventLoop {
         let close = !c.requestKeepAlive || isShuttingDown || c.peerClosed
             || response.headers.listElements(for: "Connection").contains { $0.lowercased() == "close" }
         let seconds = Double(monotonicNanoseconds() &- c.requestStart) / 1e9
-        metrics.record(shard: index, route: c.requestRoute, method: c.requestMethod, status: response.status, seconds: seconds)
+        // Only known methods become labels: a client inventing method names must not grow the metrics.
+        let method = EventLoop.knownMethods.contains(c.requestMethod) ? c.requestMethod : "OTHER"
+        metrics.record(shard: index, route: c.requestRoute, method: method, status: response.status, seconds: seconds)
         if logger.isEnabled(.info) {
             logger.log(.info, "request", fields: [
-                ("method", .string(c.requestMethod)), ("route", .string(c.requestRoute)), ("status", .int(response.status)),
+                ("method", .string(method)), ("route", .string(c.requestRoute)), ("status", .int(response.status)),
                 ("duration_ms", .double((seconds * 1e6).rounded() / 1e3)), ("request_id", .string(c.requestID)),
             ])
         }
         serialize(response, into: c, close: close)
         c.requestStart = 0
         if close { c.closeAfterWrite = true }
-        drive(c)
+        // No drive(c) here: inside drive's loop the caller moves on by itself, and callers outside it
+        // (completions, timeouts) call drive afterwards. Calling it here would recurse once per
+        // pipelined request answered by the loop, and a burst of them would overflow the stack.
     }
 
     /// A response the server makes itself before or instead of a request (parse errors, timeouts).

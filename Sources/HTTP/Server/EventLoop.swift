@@ -92,22 +92,22 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - Cross-thread entry points
 
     /// Called from a handler task: hands the response to this loop.
+    /// The eventfd is written while the inbox lock is held: the loop marks the inbox closed under the
+    /// same lock before closing the eventfd, so a late write can never land on a reused descriptor.
     func complete(fd: Int32, generation: UInt32, response: Response) {
-        let wake = inbox.withLock { box -> Bool in
-            guard !box.closed else { return false }
+        inbox.withLock { box in
+            guard !box.closed else { return }
             box.completions.append(Completion(fd: fd, generation: generation, response: response))
-            return box.completions.count == 1
+            if box.completions.count == 1 { signal() }
         }
-        if wake { signal() }
     }
 
     func requestShutdown() {
-        let wake = inbox.withLock { box -> Bool in
-            guard !box.closed else { return false }
+        inbox.withLock { box in
+            guard !box.closed else { return }
             box.shutdownRequested = true
-            return true
+            signal()
         }
-        if wake { signal() }
     }
 
     private func signal() {
@@ -287,6 +287,7 @@ final class EventLoop: @unchecked Sendable {
             guard Int(completion.fd) < connections.count, let c = connections[Int(completion.fd)],
                   c.generation == completion.generation, c.inFlight else { continue }
             finishRequest(c, response: completion.response)
+            drive(c)
         }
         if shutdown && !shuttingDown { startShutdown() }
     }
