@@ -92,7 +92,6 @@ final class Connection {
         }
     }
 
-    var unparsedByteCount: Int { input.count - inputStart }
 }
 
 extension EventLoop {
