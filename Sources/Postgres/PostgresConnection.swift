@@ -25,7 +25,7 @@ public final class PostgresConnection: Sendable {
     }
 
     static func connect(_ configuration: PostgresConfiguration, poolSlot: Int) async throws -> PostgresConnection {
-        let thread = ConnectionThread(name: "postgres-\(poolSlot)")
+        let thread = try ConnectionThread(name: "postgres-\(poolSlot)")
         do {
             try await thread.run { try $0.connect(configuration) }
         } catch {

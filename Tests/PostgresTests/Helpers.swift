@@ -38,3 +38,17 @@ func expectPostgresError(_ body: () async throws -> Void, sourceLocation: Source
 }
 
 func elapsed(since start: ContinuousClock.Instant) -> Duration { ContinuousClock.now - start }
+
+/// Polls `condition` every 10 ms; records an issue and throws once `limit` passes, so that a test
+/// waiting for a state that never comes fails instead of hanging the run.
+func waitUntil(_ what: String, within limit: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation,
+               _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("gave up after \(limit) waiting until \(what)", sourceLocation: sourceLocation)
+            throw CancellationError()
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}

@@ -37,10 +37,21 @@ import Testing
 
     @Test func exhaustedPoolFailsWithinTheBound() async throws {
         try await withPool(size: 1, acquireTimeout: .milliseconds(300)) { pool in
+            // Open the one connection first: on a loaded machine connecting alone can take longer than
+            // the 300 ms bound (the connect goes on after a caller gives up), and the holder would
+            // time out instead of holding.
+            for attempt in 1...30 {
+                do {
+                    _ = try await pool.query("SELECT 0")
+                    break
+                } catch let error as PostgresError where error.kind == .poolTimeout && attempt < 30 {
+                    continue   // the connect carries on; a later attempt finds it open
+                }
+            }
             let holding = Task {
                 try await pool.withConnection { c in try await c.query("SELECT pg_sleep(2)") }
             }
-            while pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            try await waitUntil("the holder has the connection") { pool.statistics.inUse == 1 }
             let start = ContinuousClock.now
             let error = await expectPostgresError { _ = try await pool.query("SELECT 1") }
             let waited = elapsed(since: start)
@@ -159,10 +170,10 @@ import Testing
 
     @Test func shutdownFailsWaitersAndLaterCalls() async throws {
         let pool = try await makePool(size: 1, acquireTimeout: .seconds(10))
-        let holder = Task { try await pool.withConnection { c in try await c.query("SELECT pg_sleep(0.5)") } }
-        while pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let holder = Task { try await pool.withConnection { c in try await c.query("SELECT pg_sleep(1.5)") } }
+        try await waitUntil("the holder has the connection") { pool.statistics.inUse == 1 }
         let waiter = Task { try await pool.query("SELECT 1") }
-        while pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil("the second caller waits") { pool.statistics.waiting == 1 }
         await pool.shutdown()
         let waiterError = await expectPostgresError { _ = try await waiter.value }
         #expect(waiterError?.kind == .poolShutDown)
@@ -174,10 +185,10 @@ import Testing
 
     @Test func cancelledWaiterLeavesTheQueue() async throws {
         try await withPool(size: 1, acquireTimeout: .seconds(10)) { pool in
-            let holder = Task { try await pool.withConnection { c in try await c.query("SELECT pg_sleep(0.5)") } }
-            while pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let holder = Task { try await pool.withConnection { c in try await c.query("SELECT pg_sleep(1.5)") } }
+            try await waitUntil("the holder has the connection") { pool.statistics.inUse == 1 }
             let waiter = Task { try await pool.query("SELECT 1") }
-            while pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            try await waitUntil("the second caller waits") { pool.statistics.waiting == 1 }
             waiter.cancel()
             await #expect(throws: CancellationError.self) { _ = try await waiter.value }
             #expect(pool.statistics.waiting == 0)

@@ -6,13 +6,13 @@ import Synchronization
 /// cluster (`scripts/db start`, which starts it if needed). Tests start nothing else themselves.
 public enum TestDatabase {
     /// The application role's URL (role `cme`, not a superuser, has CREATEDB). Resolved once; the
-    /// script runs on a thread of its own, so waiting for it never blocks the cooperative pool.
+    /// script runs on a dispatch worker thread, so waiting for it never blocks the cooperative pool.
     public static var url: String {
         get async throws {
             if let known = cache.withLock({ $0 }) { return try known.get() }
             let result: Result<String, TestDatabaseError> = await withCheckedContinuation { continuation in
-                let thread = Thread { continuation.resume(returning: resolved) }
-                thread.start()
+                // A dispatch worker, not the cooperative pool: resolving may run a script and poll.
+                DispatchQueue.global().async { continuation.resume(returning: resolved) }
             }
             cache.withLock { $0 = result }
             return try result.get()

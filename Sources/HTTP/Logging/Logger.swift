@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -48,14 +49,31 @@ public enum LogValue: Sendable, ExpressibleByStringLiteral, ExpressibleByInteger
 }
 
 /// One JSON object per line on stdout. Lines are buffered and written by a background thread every
-/// 50 ms (or at once past 64 KiB), so that logging each request costs no system call on the event loop.
+/// 50 ms (woken early past 64 KiB), so that logging a request costs the event loop no system call and
+/// never waits for a slow stdout. If the output stalls and 16 MiB pile up, further lines are dropped
+/// and counted (a line saying how many follows), rather than growing without bound.
 /// Callers must never pass personal data: routes, not paths; ids, not names.
 public final class Logger: Sendable {
-    public enum Output: Sendable { case standardOutput, standardError, discard }
+    public enum Output: Sendable {
+        case standardOutput, standardError, discard
+        /// An open descriptor the caller owns (tests use a pipe).
+        case descriptor(Int32)
+    }
 
     public let level: LogLevel
     private let fd: Int32
-    private let buffer = Mutex<[UInt8]>([])
+    private struct Pending {
+        var bytes: [UInt8] = []
+        var dropped = 0
+        /// No background writer could be started: whoever logs writes.
+        var synchronous = false
+    }
+    private let pending = Mutex(Pending())
+    /// Held while writing, so concurrent flushes keep lines whole and in order.
+    private let writing = Mutex(())
+    private let wake = DispatchSemaphore(value: 0)
+    private static let wakeThreshold = 64 * 1024
+    private static let dropThreshold = 16 * 1024 * 1024
 
     public init(level: LogLevel = .info, output: Output = .standardOutput) {
         self.level = level
@@ -63,13 +81,18 @@ public final class Logger: Sendable {
         case .standardOutput: fd = 1
         case .standardError: fd = 2
         case .discard: fd = -1
+        case .descriptor(let d): fd = d
         }
         if fd >= 0 {
-            _ = try? startThread(name: "cme-log") { [weak self] in
-                while let logger = self {
-                    logger.flush()
-                    usleep(50_000)
+            do {
+                try startThread(name: "cme-log") { [weak self] in
+                    while let logger = self {
+                        _ = logger.wake.wait(timeout: .now() + .milliseconds(50))
+                        logger.flush()
+                    }
                 }
+            } catch {
+                pending.withLock { $0.synchronous = true }
             }
         }
     }
@@ -88,11 +111,16 @@ public final class Logger: Sendable {
             line += "," + JSONText.quoted(key) + ":" + value.json
         }
         line += "}\n"
-        let big = buffer.withLock { buf -> Bool in
-            buf.append(contentsOf: line.utf8)
-            return buf.count > 64 * 1024
+        let (wakeWriter, writeNow) = pending.withLock { p -> (Bool, Bool) in
+            guard p.bytes.count < Logger.dropThreshold else {
+                p.dropped += 1
+                return (false, false)
+            }
+            let before = p.bytes.count
+            p.bytes.append(contentsOf: line.utf8)
+            return (before < Logger.wakeThreshold && p.bytes.count >= Logger.wakeThreshold, p.synchronous)
         }
-        if big { flush() }
+        if writeNow { flush() } else if wakeWriter { wake.signal() }
     }
 
     public func debug(_ m: String, _ f: KeyValuePairs<String, LogValue> = [:]) { log(.debug, m, fields: Array(f)) }
@@ -103,17 +131,26 @@ public final class Logger: Sendable {
     /// Writes out everything buffered; call before exiting.
     public func flush() {
         guard fd >= 0 else { return }
-        let pending = buffer.withLock { buf -> [UInt8] in
-            let out = buf
-            buf.removeAll(keepingCapacity: true)
-            return out
-        }
-        guard !pending.isEmpty else { return }
-        pending.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+        writing.withLock { _ in
+            let (taken, dropped) = pending.withLock { p -> ([UInt8], Int) in
+                let taken = (p.bytes, p.dropped)
+                p.bytes = []
+                p.bytes.reserveCapacity(min(taken.0.count, Logger.wakeThreshold * 2))
+                p.dropped = 0
+                return taken
+            }
+            var out = taken
+            if dropped > 0 {
+                let note = "{\"ts\":\"" + Logger.timestamp() + "\",\"level\":\"warning\",\"msg\":\"log lines dropped\",\"count\":\(dropped)}\n"
+                out.append(contentsOf: note.utf8)
+            }
+            guard !out.isEmpty else { return }
+            out.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+                }
             }
         }
     }

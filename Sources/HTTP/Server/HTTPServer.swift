@@ -1,4 +1,5 @@
 import CSystem
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -13,11 +14,10 @@ public final class HTTPServer: Sendable {
 
     private struct State {
         var loops: [EventLoop] = []
-        var threads: [pthread_t] = []
         var port: Int?
         var running = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
-        var joined = false
+        var blockedWaiters: [DispatchSemaphore] = []
     }
     private let state = Mutex(State())
 
@@ -50,16 +50,23 @@ public final class HTTPServer: Sendable {
             for loop in loops { loop.closeDescriptors() }
             throw error
         }
-        var threads: [pthread_t] = []
         state.withLock { $0.loops = loops; $0.port = port; $0.running = loops.count }
-        for loop in loops {
-            let thread = try startThread(name: "cme-http-\(loop.index)") { [self] in
-                loop.run()
-                self.loopExited()
+        for (started, loop) in loops.enumerated() {
+            do {
+                try startThread(name: "cme-http-\(loop.index)") { [self] in
+                    loop.run()
+                    self.loopExited()
+                }
+            } catch {
+                // The loops already running stop; the rest never ran and only need their descriptors closed.
+                for unstarted in loops[started...] {
+                    unstarted.closeDescriptors()
+                    loopExited()
+                }
+                beginShutdown()
+                throw error
             }
-            threads.append(thread)
         }
-        state.withLock { $0.threads = threads }
         logger.info("listening", ["host": .string(config.host), "port": .int(port), "event_loops": .int(count)])
         return port
     }
@@ -72,17 +79,17 @@ public final class HTTPServer: Sendable {
 
     /// Blocks the calling OS thread until every loop has exited. Not for the cooperative pool.
     public func waitUntilStopped() {
-        let threads: [pthread_t] = state.withLock { s in
-            if s.joined { return [] }
-            s.joined = true
-            return s.threads
+        let semaphore = DispatchSemaphore(value: 0)
+        let done = state.withLock { s -> Bool in
+            if s.running == 0 { return true }
+            s.blockedWaiters.append(semaphore)
+            return false
         }
-        for t in threads { pthread_join(t, nil) }
+        if !done { semaphore.wait() }
     }
 
-    /// Graceful shutdown, awaited.
-    public func stop() async {
-        beginShutdown()
+    /// Suspends until every loop has exited (without starting a shutdown).
+    public func stopped() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let done = state.withLock { s -> Bool in
                 if s.running == 0 { return true }
@@ -93,14 +100,20 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// Graceful shutdown, awaited.
+    public func stop() async {
+        beginShutdown()
+        await stopped()
+    }
+
     private func loopExited() {
-        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+        let (waiters, blocked) = state.withLock { s -> ([CheckedContinuation<Void, Never>], [DispatchSemaphore]) in
             s.running -= 1
-            guard s.running == 0 else { return [] }
-            let w = s.waiters
-            s.waiters = []
-            return w
+            guard s.running == 0 else { return ([], []) }
+            defer { s.waiters = []; s.blockedWaiters = [] }
+            return (s.waiters, s.blockedWaiters)
         }
         for w in waiters { w.resume() }
+        for b in blocked { b.signal() }
     }
 }

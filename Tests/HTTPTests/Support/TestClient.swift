@@ -5,7 +5,11 @@ import Glibc
 /// cooperative pool the server's handlers need.
 func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { (c: CheckedContinuation<T, Never>) in
-        _ = try? startThread(name: "test-client") { c.resume(returning: body()) }
+        do {
+            try startThread(name: "test-client") { c.resume(returning: body()) }
+        } catch {
+            fatalError("the test client needs a thread: \(error)")   // never a silent hang
+        }
     }
 }
 
