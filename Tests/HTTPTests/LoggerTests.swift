@@ -114,4 +114,34 @@ import Testing
             #expect(kept + dropped == 120_000, "every line is either written or counted")
         }
     }
+
+    @Test(arguments: [
+        ("plain route /children/{id}", #""plain route /children/{id}""#),
+        ("quote \" and backslash \\", #""quote \" and backslash \\""#),
+        ("line\nbreak\r\ttab", #""line\nbreak\r\ttab""#),
+        ("nul \u{0} bell \u{7} esc \u{1B}", #""nul \u0000 bell \u0007 esc \u001b""#),
+        ("separators \u{2028}\u{2029}", #""separators \u2028\u2029""#),
+        ("other non-ASCII é – ✓ stays", "\"other non-ASCII é – ✓ stays\""),
+        ("", #""""#),
+    ])
+    func jsonStringsAreEscapedTheSameByBothPaths(_ input: String, _ expected: String) throws {
+        #expect(JSONText.quoted(input) == expected)
+        var bytes: [UInt8] = Array("x".utf8)
+        JSONText.appendQuoted(input, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x" + expected)
+        // And a JSON parser reads back the original.
+        let back = try JSONSerialization.jsonObject(with: Data(expected.utf8), options: .fragmentsAllowed) as? String
+        #expect(back == input)
+    }
+
+    @Test func timestampsAreRFC3339UTCWithMilliseconds() {
+        let stamp = Logger.timestamp()
+        let pattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+        #expect(stamp.wholeMatch(of: pattern) != nil, "\(stamp)")
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let parsed = formatter.date(from: stamp)
+        #expect(parsed != nil)
+        if let parsed { #expect(abs(parsed.timeIntervalSinceNow) < 5) }
+    }
 }

@@ -38,12 +38,12 @@ public enum LogValue: Sendable, ExpressibleByStringLiteral, ExpressibleByInteger
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
 
-    var json: String {
+    func appendJSON(to out: inout [UInt8]) {
         switch self {
-        case .string(let s): JSONText.quoted(s)
-        case .int(let i): String(i)
-        case .double(let d): d.isFinite ? String(d) : "null"
-        case .bool(let b): b ? "true" : "false"
+        case .string(let s): JSONText.appendQuoted(s, to: &out)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): out.append(contentsOf: (d.isFinite ? String(d) : "null").utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         }
     }
 }
@@ -106,18 +106,28 @@ public final class Logger: Sendable {
 
     public func log(_ level: LogLevel, _ message: String, fields: [(key: String, value: LogValue)]) {
         guard isEnabled(level) else { return }
-        var line = "{\"ts\":\"" + Logger.timestamp() + "\",\"level\":\"" + level.name + "\",\"msg\":" + JSONText.quoted(message)
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        line.append(contentsOf: #"{"ts":""#.utf8)
+        Logger.appendTimestamp(to: &line)
+        line.append(contentsOf: #"","level":""#.utf8)
+        line.append(contentsOf: level.name.utf8)
+        line.append(contentsOf: #"","msg":"#.utf8)
+        JSONText.appendQuoted(message, to: &line)
         for (key, value) in fields {
-            line += "," + JSONText.quoted(key) + ":" + value.json
+            line.append(UInt8(ascii: ","))
+            JSONText.appendQuoted(key, to: &line)
+            line.append(UInt8(ascii: ":"))
+            value.appendJSON(to: &line)
         }
-        line += "}\n"
+        line.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
         let (wakeWriter, writeNow) = pending.withLock { p -> (Bool, Bool) in
             guard p.bytes.count < Logger.dropThreshold else {
                 p.dropped += 1
                 return (false, false)
             }
             let before = p.bytes.count
-            p.bytes.append(contentsOf: line.utf8)
+            p.bytes.append(contentsOf: line)
             return (before < Logger.wakeThreshold && p.bytes.count >= Logger.wakeThreshold, p.synchronous)
         }
         if writeNow { flush() } else if wakeWriter { wake.signal() }
@@ -157,16 +167,34 @@ public final class Logger: Sendable {
 
     /// RFC 3339 UTC with milliseconds.
     static func timestamp() -> String {
+        var bytes: [UInt8] = []
+        appendTimestamp(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `timestamp()` as bytes, without building strings (it runs once per request).
+    static func appendTimestamp(to out: inout [UInt8]) {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         var t = ts.tv_sec
         var tm = Glibc.tm()
         gmtime_r(&t, &tm)
-        func pad(_ v: Int, _ w: Int) -> String {
-            let s = String(v)
-            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var v = value
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8((v / divisor) % 10))
+                v %= divisor
+                divisor /= 10
+            }
         }
-        return "\(pad(Int(tm.tm_year) + 1900, 4))-\(pad(Int(tm.tm_mon) + 1, 2))-\(pad(Int(tm.tm_mday), 2))T"
-            + "\(pad(Int(tm.tm_hour), 2)):\(pad(Int(tm.tm_min), 2)):\(pad(Int(tm.tm_sec), 2)).\(pad(ts.tv_nsec / 1_000_000, 3))Z"
+        digits(Int(tm.tm_year) + 1900, 4); out.append(UInt8(ascii: "-"))
+        digits(Int(tm.tm_mon) + 1, 2); out.append(UInt8(ascii: "-"))
+        digits(Int(tm.tm_mday), 2); out.append(UInt8(ascii: "T"))
+        digits(Int(tm.tm_hour), 2); out.append(UInt8(ascii: ":"))
+        digits(Int(tm.tm_min), 2); out.append(UInt8(ascii: ":"))
+        digits(Int(tm.tm_sec), 2); out.append(UInt8(ascii: "."))
+        digits(ts.tv_nsec / 1_000_000, 3); out.append(UInt8(ascii: "Z"))
     }
 }

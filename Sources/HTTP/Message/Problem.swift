@@ -97,4 +97,20 @@ public enum JSONText {
         }
         return out + "\""
     }
+
+    /// `quoted(s)` appended as UTF-8 bytes; text needing no escapes (the usual case) is copied as is.
+    public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        var plain = true
+        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 {   // 0xE2 may start U+2028/9
+            plain = false
+            break
+        }
+        if plain {
+            out.append(0x22)
+            out.append(contentsOf: s.utf8)
+            out.append(0x22)
+        } else {
+            out.append(contentsOf: quoted(s).utf8)
+        }
+    }
 }
