@@ -370,7 +370,11 @@ import Testing
 
     @Test func headerValuesWithLineBreaksAreNeverSent() async throws {
         let server = try startTestServer { _ in } routes: { r in
-            r.get("/inject") { _ in Response(status: 200, headers: ["X-Bad": "a\r\nSet-Cookie: evil=1", "X-Good": "fine"], body: []) }
+            r.get("/inject") { _ in
+                Response(status: 200, headers: ["X-Bad": "a\r\nSet-Cookie: evil=1", "X-Good": "fine", "X-Nul": "a\u{0}b",
+                                                "X-Bell": "a\u{7}b", "X-Del": "a\u{7F}b", "Bad Name": "v", "X:Colon": "v",
+                                                "X-Tab": "a\tb"], body: [])
+            }
         }
         let port = server.port!
         let r = await onThread { () -> WireResponse? in
@@ -382,6 +386,40 @@ import Testing
         #expect(r?.headers["X-Good"] == "fine")
         #expect(r?.headers.contains("Set-Cookie") == false)
         #expect(r?.headers.contains("X-Bad") == false)
+        for name in ["X-Nul", "X-Bell", "X-Del", "Bad Name", "X"] { #expect(r?.headers.contains(name) == false, "\(name)") }
+        #expect(r?.headers["X-Tab"] == "a\tb", "a tab is allowed inside a value")
+        await server.stop()
+    }
+
+    @Test(arguments: [99, 100, 103, 600, 1000, -1])
+    func aHandlerStatusThatIsNotAFinalResponseBecomes500(_ status: Int) async throws {
+        let server = try startTestServer { _ in } routes: { r in
+            r.get("/odd") { _ in Response(status: status, headers: [:], body: Array("x".utf8)) }
+        }
+        let port = server.port!
+        let rs = await onThread { () -> [WireResponse] in
+            let c = TestClient(port: port)!
+            c.send("GET /odd HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            return [c.readResponse(), c.readResponse()].compactMap { $0 }
+        }
+        #expect(rs.map(\.status) == [500, 200], "a final 500, and the connection still works")
+        #expect(rs.first?.headers["Content-Type"] == "application/problem+json")
+        await server.stop()
+    }
+
+    @Test func allowListsOptionsOnceEvenWhenARouteRegistersIt() async throws {
+        let server = try startTestServer { _ in } routes: { r in
+            r.add("OPTIONS", "/thing") { _ in Response(status: 204, headers: [:], body: []) }
+            r.get("/thing") { _ in .text("thing") }
+        }
+        let port = server.port!
+        let r = await onThread { () -> WireResponse? in
+            let c = TestClient(port: port)!
+            c.send("DELETE /thing HTTP/1.1\r\nHost: t\r\n\r\n")
+            return c.readResponse()
+        }
+        #expect(r?.status == 405)
+        #expect(r?.headers["Allow"] == "GET, HEAD, OPTIONS")
         await server.stop()
     }
 

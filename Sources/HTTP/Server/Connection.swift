@@ -239,7 +239,7 @@ extension EventLoop {
             }
         case .methodNotAllowed(let allow):
             c.requestRoute = "unmatched"
-            let allowValue = (allow + ["OPTIONS"]).joined(separator: ", ")
+            let allowValue = (allow.contains("OPTIONS") ? allow : allow + ["OPTIONS"]).joined(separator: ", ")
             if head.method == "OPTIONS" {
                 finishRequest(c, response: Response(status: 204, headers: ["Allow": allowValue]))
             } else {
@@ -258,8 +258,14 @@ extension EventLoop {
     }
 
     /// Queues the response for the current request, records it, and moves the connection on.
-    func finishRequest(_ c: Connection, response: Response) {
+    func finishRequest(_ c: Connection, response handlerResponse: Response) {
         c.inFlight = false
+        var response = handlerResponse
+        if !(200...599).contains(response.status) {
+            // 1xx is never a final response and anything else is not HTTP: a handler bug, not the client's.
+            logger.error("handler returned an invalid status", ["route": .string(c.requestRoute), "status": .int(response.status)])
+            response = Problem.forStatus(500, detail: "The server failed to produce a valid response.", instance: c.requestID).response()
+        }
         let close = !c.requestKeepAlive || isShuttingDown || c.peerClosed
             || response.headers.listElements(for: "Connection").contains { $0.lowercased() == "close" }
         let seconds = Double(monotonicNanoseconds() &- c.requestStart) / 1e9
@@ -310,8 +316,9 @@ extension EventLoop {
                 || HTTPHeaders.namesEqual(name, "Connection") || HTTPHeaders.namesEqual(name, "Date") {
                 continue   // framing and connection management are the server's
             }
-            // A field with CR or LF would split the response (header injection): drop it.
-            if field.value.utf8.contains(where: { $0 == 13 || $0 == 10 }) || name.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 58 }) {
+            // A name that is not a token, or a value with CR, LF, NUL or another control character,
+            // would corrupt or split the response (header injection): drop the field (RFC 9110 5.1, 5.5).
+            if name.isEmpty || !name.utf8.allSatisfy(HTTPSyntax.isTokenChar) || !field.value.utf8.allSatisfy(HTTPSyntax.isFieldValueByte) {
                 continue
             }
             if HTTPHeaders.namesEqual(name, "X-Request-ID") { sawRequestID = true }

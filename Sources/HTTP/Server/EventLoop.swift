@@ -75,9 +75,13 @@ final class EventLoop: @unchecked Sendable {
         withUnsafeMutableBytes(of: &random) { _ = getrandom($0.baseAddress, 4, 0) }
         requestIDPrefix = String(random, radix: 16) + "-" + String(index) + "-"
         guard wakeFD >= 0, timerFD >= 0 else { closeDescriptors(); throw SystemError("eventfd/timerfd") }
-        register(listenFD, token: EventLoop.kindListener | UInt64(UInt32(bitPattern: listenFD)), events: EventLoop.IN)
-        register(wakeFD, token: EventLoop.kindWake, events: EventLoop.IN)
-        register(timerFD, token: EventLoop.kindTimer, events: EventLoop.IN)
+        guard register(listenFD, token: EventLoop.kindListener | UInt64(UInt32(bitPattern: listenFD)), events: EventLoop.IN),
+              register(wakeFD, token: EventLoop.kindWake, events: EventLoop.IN),
+              register(timerFD, token: EventLoop.kindTimer, events: EventLoop.IN) else {
+            let error = SystemError("epoll_ctl")
+            closeDescriptors()
+            throw error
+        }
     }
 
     deinit { readScratch.deallocate() }
@@ -147,11 +151,13 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: - epoll registration
 
-    private func register(_ fd: Int32, token: UInt64, events: UInt32) {
+    /// False when the kernel refuses (out of memory, or past `max_user_watches`).
+    @discardableResult
+    private func register(_ fd: Int32, token: UInt64, events: UInt32) -> Bool {
         var ev = epoll_event()
         ev.events = events
         ev.data.u64 = token
-        epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev)
+        return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == 0
     }
 
     private func token(for c: Connection) -> UInt64 {
@@ -165,7 +171,12 @@ final class EventLoop: @unchecked Sendable {
         var ev = epoll_event()
         ev.events = wanted
         ev.data.u64 = token(for: c)
-        epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &ev)
+        guard epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &ev) == 0 else {
+            // Unwatched, the connection would hang: close it (drive stops once it is closed).
+            logger.warning("closing a connection epoll cannot watch", ["loop": .int(index), "errno": .int(Int(errno))])
+            closeConnection(c)
+            return
+        }
         c.interest = wanted
     }
 
@@ -215,7 +226,11 @@ final class EventLoop: @unchecked Sendable {
         connections[index] = c
         connectionCount += 1
         c.interest = EventLoop.IN | EventLoop.RDHUP
-        register(fd, token: token(for: c), events: c.interest)
+        guard register(fd, token: token(for: c), events: c.interest) else {
+            logger.warning("closing a connection epoll cannot watch", ["loop": .int(index), "errno": .int(Int(errno))])
+            closeConnection(c)
+            return
+        }
         armTimer()
     }
 
