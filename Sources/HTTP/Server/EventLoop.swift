@@ -87,6 +87,8 @@ final class EventLoop: @unchecked Sendable {
     deinit { readScratch.deallocate() }
 
     func closeDescriptors() {
+        // Nothing may signal the eventfd once it is closed (its number could belong to someone else by then).
+        inbox.withLock { $0.closed = true }
         if listenFD >= 0 { close(listenFD); listenFD = -1 }
         if wakeFD >= 0 { close(wakeFD) }
         if timerFD >= 0 { close(timerFD) }

@@ -59,11 +59,11 @@ public final class HTTPServer: Sendable {
                 }
             } catch {
                 // The loops already running stop; the rest never ran and only need their descriptors closed.
+                for running in loops[..<started] { running.requestShutdown() }
                 for unstarted in loops[started...] {
                     unstarted.closeDescriptors()
                     loopExited()
                 }
-                beginShutdown()
                 throw error
             }
         }
