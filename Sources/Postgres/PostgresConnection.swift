@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One database session, carried by its own thread (see `ConnectionThread`).
 ///
 /// From a pool (`withConnection`, `transaction`) it is lent for the closure only and must not
@@ -11,6 +13,10 @@ public final class PostgresConnection: Sendable {
     let thread: ConnectionThread
     /// The pool's identifier for this connection (-1 when standalone).
     let poolSlot: Int
+    /// Whether the session was idle and healthy after its last statement (set on the connection's
+    /// thread before the statement's caller resumes), so that returning it to the pool needs no
+    /// further trip to that thread in the usual case.
+    private let idleAndHealthy = Atomic<Bool>(true)
 
     private init(thread: ConnectionThread, poolSlot: Int) {
         self.thread = thread
@@ -42,7 +48,7 @@ public final class PostgresConnection: Sendable {
 
     public func query(_ sql: String, parameters: [any PostgresEncodable]) async throws -> PostgresRows {
         let bindings = parameters.map(PostgresBinding.init)
-        return try await thread.run { session in
+        return try await run { session in
             try session.send(sql, bindings)
             return try session.receive()
         }
@@ -51,7 +57,7 @@ public final class PostgresConnection: Sendable {
     /// Runs a script of several statements with no parameters (a migration file). Never pass values
     /// in it: only `query`/`execute` bind them.
     public func executeScript(_ sql: String) async throws {
-        _ = try await thread.run { session in
+        _ = try await run { session in
             try session.sendScript(sql)
             return try session.receive()
         }
@@ -90,9 +96,20 @@ public final class PostgresConnection: Sendable {
         thread.stop()
     }
 
-    /// Rolls back a transaction left open; false when the connection must be discarded.
+    /// Runs a statement job on the connection's thread, noting afterwards whether the session is
+    /// still idle and healthy.
+    private func run<T: Sendable>(_ work: @escaping @Sendable (LibpqSession) throws -> T) async throws -> T {
+        try await thread.run { [self] session in
+            defer { self.idleAndHealthy.store(session.isIdleAndHealthy, ordering: .releasing) }
+            return try work(session)
+        }
+    }
+
+    /// Rolls back a transaction left open; false when the connection must be discarded. Immediate
+    /// when the last statement left the session idle and healthy.
     func prepareForReuse() async -> Bool {
-        (try? await thread.run { $0.prepareForReuse() }) ?? false
+        if idleAndHealthy.load(ordering: .acquiring) { return true }
+        return (try? await thread.run { $0.prepareForReuse() }) ?? false
     }
 
     /// Closes without waiting.
