@@ -23,6 +23,20 @@ import Testing
         #expect(pattern(Self.router().match(method: "GET", path: "/v1/cases/abc")) == "/v1/cases/{id}")
     }
 
+    @Test func aCopyIsIndependent() {
+        let original = Self.router()
+        var copy = original
+        copy.get("/v1/cases/{id}/notes") { _ in .text("notes") }
+        copy.delete("/v1/cases/{id}") { _ in .text("gone") }
+        #expect(pattern(copy.match(method: "GET", path: "/v1/cases/7/notes")) == "/v1/cases/{id}/notes")
+        #expect(pattern(copy.match(method: "DELETE", path: "/v1/cases/7")) == "/v1/cases/{id}")
+        #expect(pattern(original.match(method: "GET", path: "/v1/cases/7/notes")) == nil)
+        #expect(pattern(original.match(method: "DELETE", path: "/v1/cases/7")) == nil)
+        #expect(original.patterns.count == 6)
+        // And the original still answers what it had.
+        #expect(pattern(original.match(method: "GET", path: "/v1/cases/7/timeline")) == "/v1/cases/{id}/timeline")
+    }
+
     @Test func parametersArePercentDecoded() {
         guard case .found(_, let params) = Self.router().match(method: "GET", path: "/v1/cases/a%20b/timeline") else {
             Issue.record("no match")

@@ -25,6 +25,14 @@ public struct Router: Sendable {
         var literals: [String: Node] = [:]
         var parameter: (name: String, node: Node)?
         var routes: [String: Route] = [:]
+
+        func deepCopy() -> Node {
+            let copy = Node()
+            copy.literals = literals.mapValues { $0.deepCopy() }
+            copy.parameter = parameter.map { ($0.name, $0.node.deepCopy()) }
+            copy.routes = routes
+            return copy
+        }
     }
 
     private var root = Node()
@@ -35,6 +43,8 @@ public struct Router: Sendable {
     /// Registers `handler` for `method` at `pattern` (e.g. `/v1/cases/{id}`). A `GET` route answers `HEAD` too.
     public mutating func add(_ method: String, _ pattern: String, bodyLimit: Int? = nil, _ handler: @escaping Handler) {
         precondition(pattern.hasPrefix("/"), "route patterns start with /")
+        // Copy on write: a copy of this router (one a server already holds, say) never sees the change.
+        if !isKnownUniquelyReferenced(&root) { root = root.deepCopy() }
         var node = root
         for segment in Router.segments(of: Substring(pattern)) {
             if segment.hasPrefix("{") && segment.hasSuffix("}") {
