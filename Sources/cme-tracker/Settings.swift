@@ -30,7 +30,7 @@ struct Settings {
             host: env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
             port: try integer(env, "PORT", default: 8080, range: 1...65535),
             eventLoops: try integer(env, "CME_EVENT_LOOPS", default: cores, range: 1...256),
-            poolSize: try integer(env, "CME_DB_POOL_SIZE", default: 2 * cores, range: 1...500),
+            poolSize: try integer(env, "CME_DB_POOL_SIZE", default: 4 * cores, range: 1...500),
             logLevel: try level(env["LOG_LEVEL"]),
             migrateOnStart: try flag(env, "CME_MIGRATE", default: true),
             home: try locateHome(env))

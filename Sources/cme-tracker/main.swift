@@ -20,7 +20,7 @@ let usage = """
       HOST               address to listen on (default 127.0.0.1)
       PORT               port to listen on (default 8080)
       CME_EVENT_LOOPS    HTTP event-loop threads (default: number of cores)
-      CME_DB_POOL_SIZE   database connections (default: 2 × cores)
+      CME_DB_POOL_SIZE   database connections (default: 4 × cores)
       CME_MIGRATE        0 to skip migrating at start-up (default 1)
       LOG_LEVEL          debug | info | warning | error (default info)
       CME_HOME           folder with migrations/ and openapi.yaml (default: found from the working folder)
