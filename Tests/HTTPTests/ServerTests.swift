@@ -296,6 +296,37 @@ import Testing
         await server.stop()
     }
 
+    @Test func aClientLeavingWhileItsRequestRunsGetsTheResponseMarkedClose() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let outcome = await onThread { () -> (WireResponse?, Bool) in
+            let c = TestClient(port: port)!
+            c.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+            usleep(200_000)   // the handler is running now
+            c.shutdownWrite()
+            return (c.readResponse(), c.waitForClose())
+        }
+        #expect(outcome.0?.bodyText == "slow done")
+        #expect(outcome.0?.headers["Connection"] == "close")
+        #expect(outcome.1, "and the server closes")
+        await server.stop()
+    }
+
+    @Test func aRequestSentWhileTheOneBeforeRunsIsAnsweredAfterIt() async throws {
+        let server = try startTestServer()
+        let port = server.port!
+        let rs = await onThread { () -> [WireResponse] in
+            let c = TestClient(port: port)!
+            c.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+            usleep(200_000)
+            c.send("GET /echo/second HTTP/1.1\r\nHost: t\r\n\r\nGET /echo/third HTTP/1.1\r\nHost: t\r\n\r\n")
+            return (0..<3).compactMap { _ in c.readResponse() }
+        }
+        #expect(rs.map(\.bodyText) == ["slow done", "second", "third"])
+        #expect(rs.allSatisfy { $0.headers["Connection"] == nil })
+        await server.stop()
+    }
+
     @Test func requestIDIsEchoedWhenWellFormedAndReplacedOtherwise() async throws {
         let server = try startTestServer()
         let port = server.port!

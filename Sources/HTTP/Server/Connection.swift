@@ -49,6 +49,10 @@ final class Connection {
 
     var hasOutput: Bool { outputStart < output.count }
     var pendingIsEmpty: Bool { inputStart >= input.count }
+    var pendingCount: Int { input.count - inputStart }
+    /// While a request is handled, input that follows it (pipelined requests, or the end of the
+    /// stream) is still read, up to this much; beyond it, reading pauses until the response is out.
+    static let inFlightInputLimit = 64 * 1024
     var isIdle: Bool { !inFlight && !hasOutput && pendingIsEmpty && parser.phase == .idle }
 
     func appendInput(_ bytes: UnsafeRawBufferPointer) {
@@ -117,7 +121,9 @@ extension EventLoop {
                 }
             }
             if c.inFlight {
-                setInterest(c, read: false, write: false)
+                // Keep reading (usually no epoll change at all): the next request may already be on
+                // its way, and a client that goes away is noticed, so its response says `close`.
+                setInterest(c, read: !c.peerClosed && c.pendingCount < Connection.inFlightInputLimit, write: false)
                 return
             }
             if isShuttingDown && c.isIdle {
