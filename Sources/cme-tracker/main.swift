@@ -60,6 +60,23 @@ func migrate(_ migrator: Migrator, logger: Logger) {
     }
 }
 
+/// Each connection is a descriptor, and distributions start processes with a soft limit of 1,024:
+/// raise it towards the hard limit so the connection cap, not `EMFILE`, is what bounds connections.
+func raiseDescriptorLimit(toServe connections: Int, logger: Logger) {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+    let wanted = rlim_t(connections + 1024)   // the connections, plus the pool, logs and listeners
+    if limit.rlim_cur < wanted {
+        limit.rlim_cur = min(wanted, limit.rlim_max)
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+    if limit.rlim_cur < wanted {
+        logger.warning("the descriptor limit is below the connection cap; connections past it wait for accept",
+                       ["limit": .int(Int(limit.rlim_cur)), "connection_cap": .int(connections)])
+    }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 let command = arguments.first ?? "--help"
 if arguments.contains("--help") || arguments.contains("-h") || command == "help" {
@@ -100,6 +117,7 @@ case "serve":
     if settings.migrateOnStart { migrate(migrator, logger: logger) }
 
     var config = ServerConfiguration()
+    raiseDescriptorLimit(toServe: config.maxConnections, logger: logger)
     config.host = settings.host
     config.port = settings.port
     config.eventLoops = settings.eventLoops
