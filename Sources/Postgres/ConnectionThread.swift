@@ -73,7 +73,8 @@ final class ConnectionThread: Sendable {
         if first { wakeUp.signal() }
     }
 
-    private func submit(_ job: @escaping Job) -> Bool {
+    /// Queues `job`; false (and nothing queued) once the thread is stopping.
+    func submit(_ job: @escaping Job) -> Bool {
         let accepted = queue.withLock { queue in
             guard !queue.stopped else { return false }
             queue.items.append(.job(job))

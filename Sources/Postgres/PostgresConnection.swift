@@ -105,6 +105,23 @@ public final class PostgresConnection: Sendable {
         }
     }
 
+    /// For the pool: runs one statement on this connection's thread and, still on that thread, reports
+    /// the rows and whether the connection can be lent again (a transaction the statement left open
+    /// is rolled back first). `done` runs exactly once, on that thread, or not at all when this returns
+    /// false (the connection is closing).
+    func submitPooledStatement(_ sql: String, _ bindings: [PostgresBinding],
+                               done: @escaping @Sendable (Result<PostgresRows, any Error>, _ reusable: Bool) -> Void) -> Bool {
+        thread.submit { [self] session in
+            let result = Result { () throws -> PostgresRows in
+                try session.send(sql, bindings)
+                return try session.receive()
+            }
+            let reusable = session.isIdleAndHealthy || session.prepareForReuse()
+            self.idleAndHealthy.store(session.isIdleAndHealthy, ordering: .releasing)
+            done(result, reusable)
+        }
+    }
+
     /// Rolls back a transaction left open; false when the connection must be discarded. Immediate
     /// when the last statement left the session idle and healthy.
     func prepareForReuse() async -> Bool {

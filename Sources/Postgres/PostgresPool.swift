@@ -40,8 +40,26 @@ public final class PostgresPool: Sendable {
 
     private typealias Machine = PoolStateMachine
 
+    /// What a waiter gets once a connection is free for it.
+    private enum Claim: Sendable {
+        /// The connection itself, for `withConnection` and `transaction`.
+        case connection(CheckedContinuation<PostgresConnection, any Error>)
+        /// One statement, for `query` and `execute`: run on the connection's thread as soon as the
+        /// connection is free, and the connection handed on from that thread when it is done, so a
+        /// busy connection goes from one caller's statement to the next without waiting for either
+        /// caller's task to be scheduled.
+        case statement(sql: String, bindings: [PostgresBinding], CheckedContinuation<PostgresRows, any Error>)
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .connection(let c): c.resume(throwing: error)
+            case .statement(_, _, let c): c.resume(throwing: error)
+            }
+        }
+    }
+
     private struct Waiter {
-        let continuation: CheckedContinuation<PostgresConnection, any Error>
+        let claim: Claim
         var timer: Task<Void, Never>?
     }
 
@@ -55,8 +73,8 @@ public final class PostgresPool: Sendable {
 
     /// What to do once the lock is released.
     private enum Effect {
-        case resume(CheckedContinuation<PostgresConnection, any Error>, PostgresConnection)
-        case fail(CheckedContinuation<PostgresConnection, any Error>, any Error)
+        case grant(Claim, PostgresConnection)
+        case fail(Claim, any Error)
         case cancelTimer(Task<Void, Never>)
         case connect(Machine.ConnectionID)
         case connectAfter(Machine.ConnectionID, Duration)
@@ -86,7 +104,8 @@ public final class PostgresPool: Sendable {
     }
 
     public func query(_ sql: String, parameters: [any PostgresEncodable]) async throws -> PostgresRows {
-        try await withConnection { try await $0.query(sql, parameters: parameters) }
+        let bindings = parameters.map(PostgresBinding.init)
+        return try await claim { continuation in .statement(sql: sql, bindings: bindings, continuation) }
     }
 
     /// Runs one statement and returns the number of rows it affected.
@@ -136,27 +155,33 @@ public final class PostgresPool: Sendable {
     // MARK: Acquire and release
 
     private func acquire() async throws -> PostgresConnection {
+        try await claim { continuation in .connection(continuation) }
+    }
+
+    /// Waits (at most `acquireTimeout`) for a connection and hands it over as `makeClaim` says.
+    private func claim<T: Sendable>(_ makeClaim: @escaping (CheckedContinuation<T, any Error>) -> Claim) async throws -> T {
         let waiterID = state.withLock { state in
             state.nextWaiterID += 1
             return Machine.WaiterID(rawValue: state.nextWaiterID)
         }
         let timeout = configuration.acquireTimeout
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PostgresConnection, any Error>) in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                let claim = makeClaim(continuation)
                 let effects = state.withLock { state -> [Effect] in
-                    if Task.isCancelled { return [.fail(continuation, CancellationError())] }
+                    if Task.isCancelled { return [.fail(claim, CancellationError())] }
                     switch state.machine.acquire(waiterID) {
                     case .leased(let id):
                         guard let connection = state.connections[id] else { preconditionFailure("leased \(id) without a connection") }
-                        return [.resume(continuation, connection)]
+                        return [.grant(claim, connection)]
                     case .rejected:
-                        return [.fail(continuation, Self.shutDownError)]
+                        return [.fail(claim, Self.shutDownError)]
                     case .queued(let actions):
                         let timer = Task { [weak self] in
                             try? await Task.sleep(for: timeout)
                             if !Task.isCancelled { self?.waiterTimedOut(waiterID) }
                         }
-                        state.waiters[waiterID] = Waiter(continuation: continuation, timer: timer)
+                        state.waiters[waiterID] = Waiter(claim: claim, timer: timer)
                         return Self.translate(actions, in: &state)
                     }
                 }
@@ -165,14 +190,17 @@ public final class PostgresPool: Sendable {
         } onCancel: {
             let effects = state.withLock { state -> [Effect] in
                 guard state.machine.waiterCancelled(waiterID), let waiter = state.waiters.removeValue(forKey: waiterID) else { return [] }
-                return [.fail(waiter.continuation, CancellationError())] + (waiter.timer.map { [.cancelTimer($0)] } ?? [])
+                return [.fail(waiter.claim, CancellationError())] + (waiter.timer.map { [.cancelTimer($0)] } ?? [])
             }
             _ = perform(effects)
         }
     }
 
     private func release(_ connection: PostgresConnection) async {
-        let reusable = await connection.prepareForReuse()
+        released(connection, reusable: await connection.prepareForReuse())
+    }
+
+    private func released(_ connection: PostgresConnection, reusable: Bool) {
         let id = Machine.ConnectionID(rawValue: connection.poolSlot)
         let effects = state.withLock { state in Self.translate(state.machine.release(id, reusable: reusable), in: &state) }
         _ = perform(effects)
@@ -181,7 +209,7 @@ public final class PostgresPool: Sendable {
     private func waiterTimedOut(_ waiterID: Machine.WaiterID) {
         let effects = state.withLock { state -> [Effect] in
             guard state.machine.waiterTimedOut(waiterID), let waiter = state.waiters.removeValue(forKey: waiterID) else { return [] }
-            return [.fail(waiter.continuation, timeoutError(lastConnectError: state.lastConnectError))]
+            return [.fail(waiter.claim, timeoutError(lastConnectError: state.lastConnectError))]
         }
         _ = perform(effects)
     }
@@ -233,7 +261,7 @@ public final class PostgresPool: Sendable {
                     preconditionFailure("lease of \(id) to \(waiterID) without both")
                 }
                 if let timer = waiter.timer { effects.append(.cancelTimer(timer)) }
-                effects.append(.resume(waiter.continuation, connection))
+                effects.append(.grant(waiter.claim, connection))
             case .connect(let id):
                 effects.append(.connect(id))
             case .connectAfter(let id, let delay):
@@ -243,7 +271,7 @@ public final class PostgresPool: Sendable {
             case .fail(let waiterID, .shutDown):
                 if let waiter = state.waiters.removeValue(forKey: waiterID) {
                     if let timer = waiter.timer { effects.append(.cancelTimer(timer)) }
-                    effects.append(.fail(waiter.continuation, shutDownError))
+                    effects.append(.fail(waiter.claim, shutDownError))
                 }
             }
         }
@@ -256,10 +284,21 @@ public final class PostgresPool: Sendable {
         var closing: [PostgresConnection] = []
         for effect in effects {
             switch effect {
-            case .resume(let continuation, let connection):
+            case .grant(.connection(let continuation), let connection):
                 continuation.resume(returning: connection)
-            case .fail(let continuation, let error):
-                continuation.resume(throwing: error)
+            case .grant(.statement(let sql, let bindings, let continuation), let connection):
+                let submitted = connection.submitPooledStatement(sql, bindings) { [self] result, reusable in
+                    // On the connection's thread: hand the connection on first, so the next
+                    // statement is queued behind this one before its caller even resumes.
+                    self.released(connection, reusable: reusable)
+                    continuation.resume(with: result)
+                }
+                if !submitted {
+                    released(connection, reusable: false)
+                    continuation.resume(throwing: PostgresError.connectionLost("the connection closed before the statement was sent"))
+                }
+            case .fail(let claim, let error):
+                claim.fail(error)
             case .cancelTimer(let timer):
                 timer.cancel()
             case .connect(let id):

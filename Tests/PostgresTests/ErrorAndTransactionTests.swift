@@ -106,6 +106,22 @@ import Testing
         }
     }
 
+    @Test func aTransactionOpenedByAPooledStatementIsRolledBackBeforeTheNext() async throws {
+        let url = try await TestDatabase.makeFresh(named: "pg_stmtopen")
+        try await withPool(size: 1, url: url) { pool in
+            try await pool.execute("CREATE TABLE t (n int)")
+            try await pool.execute("BEGIN")   // pool statements never share a transaction
+            try await pool.execute("INSERT INTO t VALUES (1)")
+            #expect(try await pool.query("SELECT count(*) FROM t")[0].decode(Int.self, at: 0) == 1, "the insert ran on its own")
+            try await pool.execute("BEGIN")
+            try await pool.execute("INSERT INTO t VALUES (2)")
+            let first = try await pool.query("SELECT txid_current()")[0].decode(Int.self, at: 0)
+            let second = try await pool.query("SELECT txid_current()")[0].decode(Int.self, at: 0)
+            #expect(first != second)
+            #expect(try await pool.query("SELECT count(*) FROM t")[0].decode(Int.self, at: 0) == 2, "each insert committed by itself")
+        }
+    }
+
     @Test func aTransactionLeftOpenIsRolledBackBeforeReuse() async throws {
         let url = try await TestDatabase.makeFresh(named: "pg_leftopen")
         try await withPool(size: 1, url: url) { pool in
