@@ -33,6 +33,9 @@ public struct PoolStatistics: Sendable, Hashable {
 ///   `PoolStateMachine`), so the pool recovers by itself when the server is back.
 /// - A connection whose server session ended while it was idle is reopened transparently before
 ///   the next statement (nothing was in flight, so nothing can be duplicated).
+/// - `query` and `execute` run their one statement outside any transaction: a statement that leaves
+///   one open (a lone `BEGIN`) has it rolled back before the connection serves anyone else. Use
+///   `transaction { }` for several statements that must commit together.
 ///
 /// The decisions live in `PoolStateMachine`; this class only carries out its actions.
 public final class PostgresPool: Sendable {
