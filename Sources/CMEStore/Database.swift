@@ -28,3 +28,11 @@ public final class Database: Sendable {
         await pool.shutdown()
     }
 }
+
+extension Database {
+    /// True when `error` means the database cannot serve right now (no connection within the bound,
+    /// the server unreachable, the session lost): worth retrying later, and never the caller's fault.
+    public static func isUnavailable(_ error: any Error) -> Bool {
+        (error as? PostgresError)?.isTransient ?? false
+    }
+}
