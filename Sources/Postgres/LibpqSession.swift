@@ -155,14 +155,14 @@ final class LibpqSession {
         return rows
     }
 
-    /// Makes the connection safe to hand to the next user: rolls back a transaction a caller left
-    /// open. False when the connection is unusable and must be discarded.
     /// Open, healthy and outside any transaction: fit to lend again as it is. Local state only, no I/O.
     var isIdleAndHealthy: Bool {
         guard let connection else { return false }
         return PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE
     }
 
+    /// Makes the connection safe to hand to the next user: rolls back a transaction a caller left
+    /// open. False when the connection is unusable and must be discarded.
     func prepareForReuse() -> Bool {
         guard let connection, PQstatus(connection) == CONNECTION_OK else { return false }
         switch PQtransactionStatus(connection) {

@@ -48,10 +48,7 @@ public final class PostgresConnection: Sendable {
 
     public func query(_ sql: String, parameters: [any PostgresEncodable]) async throws -> PostgresRows {
         let bindings = parameters.map(PostgresBinding.init)
-        return try await run { session in
-            try session.send(sql, bindings)
-            return try session.receive()
-        }
+        return try await run { session in try Self.statement(sql, bindings, on: session) }
     }
 
     /// Runs a script of several statements with no parameters (a migration file). Never pass values
@@ -96,13 +93,23 @@ public final class PostgresConnection: Sendable {
         thread.stop()
     }
 
+    /// One parameterised statement, on the connection's thread.
+    private static func statement(_ sql: String, _ bindings: [PostgresBinding], on session: LibpqSession) throws -> PostgresRows {
+        try session.send(sql, bindings)
+        return try session.receive()
+    }
+
     /// Runs a statement job on the connection's thread, noting afterwards whether the session is
     /// still idle and healthy.
     private func run<T: Sendable>(_ work: @escaping @Sendable (LibpqSession) throws -> T) async throws -> T {
         try await thread.run { [self] session in
-            defer { self.idleAndHealthy.store(session.isIdleAndHealthy, ordering: .releasing) }
+            defer { noteState(of: session) }
             return try work(session)
         }
+    }
+
+    private func noteState(of session: LibpqSession) {
+        idleAndHealthy.store(session.isIdleAndHealthy, ordering: .releasing)
     }
 
     /// For the pool: runs one statement on this connection's thread and, still on that thread, reports
@@ -112,12 +119,9 @@ public final class PostgresConnection: Sendable {
     func submitPooledStatement(_ sql: String, _ bindings: [PostgresBinding],
                                done: @escaping @Sendable (Result<PostgresRows, any Error>, _ reusable: Bool) -> Void) -> Bool {
         thread.submit { [self] session in
-            let result = Result { () throws -> PostgresRows in
-                try session.send(sql, bindings)
-                return try session.receive()
-            }
+            let result = Result { try Self.statement(sql, bindings, on: session) }
             let reusable = session.isIdleAndHealthy || session.prepareForReuse()
-            self.idleAndHealthy.store(session.isIdleAndHealthy, ordering: .releasing)
+            noteState(of: session)
             done(result, reusable)
         }
     }

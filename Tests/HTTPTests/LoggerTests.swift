@@ -135,7 +135,9 @@ import Testing
     }
 
     @Test func timestampsAreRFC3339UTCWithMilliseconds() {
-        let stamp = Logger.timestamp()
+        var bytes: [UInt8] = []
+        Logger.appendTimestamp(to: &bytes)
+        let stamp = String(decoding: bytes, as: UTF8.self)
         let pattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
         #expect(stamp.wholeMatch(of: pattern) != nil, "\(stamp)")
         let formatter = ISO8601DateFormatter()

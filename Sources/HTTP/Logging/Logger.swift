@@ -106,10 +106,25 @@ public final class Logger: Sendable {
 
     public func log(_ level: LogLevel, _ message: String, fields: [(key: String, value: LogValue)]) {
         guard isEnabled(level) else { return }
+        let line = Logger.line(level, message, fields: fields)
+        let (wakeWriter, writeNow) = pending.withLock { p -> (Bool, Bool) in
+            guard p.bytes.count < Logger.dropThreshold else {
+                p.dropped += 1
+                return (false, false)
+            }
+            let before = p.bytes.count
+            p.bytes.append(contentsOf: line)
+            return (before < Logger.wakeThreshold && p.bytes.count >= Logger.wakeThreshold, p.synchronous)
+        }
+        if writeNow { flush() } else if wakeWriter { wake.signal() }
+    }
+
+    /// One JSON object and its newline, as bytes.
+    static func line(_ level: LogLevel, _ message: String, fields: [(key: String, value: LogValue)]) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(256)
         line.append(contentsOf: #"{"ts":""#.utf8)
-        Logger.appendTimestamp(to: &line)
+        appendTimestamp(to: &line)
         line.append(contentsOf: #"","level":""#.utf8)
         line.append(contentsOf: level.name.utf8)
         line.append(contentsOf: #"","msg":"#.utf8)
@@ -121,16 +136,7 @@ public final class Logger: Sendable {
             value.appendJSON(to: &line)
         }
         line.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
-        let (wakeWriter, writeNow) = pending.withLock { p -> (Bool, Bool) in
-            guard p.bytes.count < Logger.dropThreshold else {
-                p.dropped += 1
-                return (false, false)
-            }
-            let before = p.bytes.count
-            p.bytes.append(contentsOf: line)
-            return (before < Logger.wakeThreshold && p.bytes.count >= Logger.wakeThreshold, p.synchronous)
-        }
-        if writeNow { flush() } else if wakeWriter { wake.signal() }
+        return line
     }
 
     public func debug(_ m: String, _ f: KeyValuePairs<String, LogValue> = [:]) { log(.debug, m, fields: Array(f)) }
@@ -151,8 +157,7 @@ public final class Logger: Sendable {
             }
             var out = taken
             if dropped > 0 {
-                let note = "{\"ts\":\"" + Logger.timestamp() + "\",\"level\":\"warning\",\"msg\":\"log lines dropped\",\"count\":\(dropped)}\n"
-                out.append(contentsOf: note.utf8)
+                out.append(contentsOf: Logger.line(.warning, "log lines dropped", fields: [("count", .int(dropped))]))
             }
             guard !out.isEmpty else { return }
             out.withUnsafeBytes { raw in
@@ -165,14 +170,7 @@ public final class Logger: Sendable {
         }
     }
 
-    /// RFC 3339 UTC with milliseconds.
-    static func timestamp() -> String {
-        var bytes: [UInt8] = []
-        appendTimestamp(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// `timestamp()` as bytes, without building strings (it runs once per request).
+    /// Now, in RFC 3339 UTC with milliseconds, as bytes without building strings (once per request).
     static func appendTimestamp(to out: inout [UInt8]) {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

@@ -173,13 +173,14 @@ final class EventLoop: @unchecked Sendable {
         var ev = epoll_event()
         ev.events = wanted
         ev.data.u64 = token(for: c)
-        guard epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &ev) == 0 else {
-            // Unwatched, the connection would hang: close it (drive stops once it is closed).
-            logger.warning("closing a connection epoll cannot watch", ["loop": .int(index), "errno": .int(Int(errno))])
-            closeConnection(c)
-            return
-        }
+        guard epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &ev) == 0 else { return closeUnwatchable(c) }
         c.interest = wanted
+    }
+
+    /// Unwatched, a connection would hang: close it (drive stops once it is closed).
+    private func closeUnwatchable(_ c: Connection) {
+        logger.warning("closing a connection epoll cannot watch", ["loop": .int(index), "errno": .int(Int(errno))])
+        closeConnection(c)
     }
 
     // MARK: - Accepting
@@ -228,11 +229,7 @@ final class EventLoop: @unchecked Sendable {
         connections[index] = c
         connectionCount += 1
         c.interest = EventLoop.IN | EventLoop.RDHUP
-        guard register(fd, token: token(for: c), events: c.interest) else {
-            logger.warning("closing a connection epoll cannot watch", ["loop": .int(index), "errno": .int(Int(errno))])
-            closeConnection(c)
-            return
-        }
+        guard register(fd, token: token(for: c), events: c.interest) else { return closeUnwatchable(c) }
         armTimer()
     }
 
