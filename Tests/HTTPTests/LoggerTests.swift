@@ -85,6 +85,33 @@ import Testing
         await server.stop()
     }
 
+    @Test func aRejectionIsLoggedWithItsMethodAndRoute() async throws {
+        let capture = Capture()
+        capture.startDraining()
+        let logger = Logger(level: .info, output: .descriptor(capture.writeFD))
+        var config = ServerConfiguration()
+        config.port = 0
+        config.eventLoops = 1
+        var router = Router()
+        router.post("/children/{id}/notes", bodyLimit: 10) { _ in .text("ok") }
+        let server = HTTPServer(configuration: config, router: router, logger: logger)
+        let port = try server.start()
+        let status = await onThread { () -> Int? in
+            let c = TestClient(port: port)!
+            c.send("POST /children/Jane/notes HTTP/1.1\r\nHost: t\r\nContent-Length: 99999999\r\n\r\n")
+            return c.readResponse()?.status
+        }
+        #expect(status == 413)
+        let lines = capture.waitForLines { $0.contains { $0.contains("\"msg\":\"request\"") } }
+        let line = try #require(lines.first { $0.contains("\"msg\":\"request\"") })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["method"] as? String == "POST")
+        #expect(object["route"] as? String == "/children/{id}/notes")
+        #expect(object["status"] as? Int == 413)
+        #expect(!line.contains("Jane"))
+        await server.stop()
+    }
+
     @Test func aStalledOutputNeverBlocksLoggingAndDropsAreCounted() async throws {
         let capture = Capture()   // not drained yet: the pipe fills (64 KiB) and the writer blocks
         let logger = Logger(level: .info, output: .descriptor(capture.writeFD))

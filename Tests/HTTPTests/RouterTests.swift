@@ -47,11 +47,12 @@ import Testing
 
     @Test func headFallsBackToGetAndAllowListsBoth() {
         #expect(pattern(Self.router().match(method: "HEAD", path: "/v1/cases")) == "/v1/cases")
-        guard case .methodNotAllowed(let allow) = Self.router().match(method: "DELETE", path: "/v1/cases") else {
+        guard case .methodNotAllowed(let matched, let allow) = Self.router().match(method: "DELETE", path: "/v1/cases") else {
             Issue.record("expected 405")
             return
         }
         #expect(allow == ["GET", "HEAD", "POST"])
+        #expect(matched == "/v1/cases", "a 405 names the pattern the path matched, for logs and metrics")
     }
 
     @Test(arguments: ["/v1/cases/", "/v1", "/v1/cases/a/b", "/v1/cases//timeline", "/nothing", "/v1/cases/%zz"])

@@ -345,26 +345,6 @@ import Testing
         await server.stop()
     }
 
-    @Test func connectionsBeyondTheCapAreClosed() async throws {
-        let server = try startTestServer { $0.maxConnections = 2; $0.eventLoops = 1 }
-        let port = server.port!
-        let outcome = await onThread { () -> (Bool, Int?) in
-            let a = TestClient(port: port)!, b = TestClient(port: port)!
-            a.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
-            _ = a.readResponse()
-            b.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
-            _ = b.readResponse()
-            let third = TestClient(port: port, timeoutSeconds: 3)!
-            let closed = third.waitForClose()
-            a.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
-            return (closed, a.readResponse()?.status)
-        }
-        #expect(outcome.0, "the third connection is closed at once")
-        #expect(outcome.1 == 200, "connections under the cap keep working")
-        #expect(server.metrics.exposition().contains("http_connections_rejected_total 1"))
-        await server.stop()
-    }
-
     @Test func metricsCountRequestsByRouteAndStatus() async throws {
         let server = try startTestServer()
         let port = server.port!

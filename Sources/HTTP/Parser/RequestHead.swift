@@ -53,8 +53,11 @@ public struct RequestHead: Sendable, Equatable {
 extension RequestHead {
     /// The absolute-path and query to route on: the target itself in origin-form; the part after the
     /// authority in absolute-form ("/" when empty, RFC 9110 4.2.3); nil for authority- and asterisk-form.
-    public var pathAndQuery: Substring? {
-        switch targetForm {
+    public var pathAndQuery: Substring? { RequestHead.pathAndQuery(of: target, form: targetForm) }
+
+    /// `pathAndQuery` for a target the parser validated as being of `form`.
+    public static func pathAndQuery(of target: String, form: RequestTargetForm) -> Substring? {
+        switch form {
         case .origin:
             return target[...]
         case .absolute:
@@ -96,6 +99,13 @@ public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String { "\(status): \(reason)" }
+
+    /// `reason` as the sentence a problem body's `detail` carries: capitalised, with a full stop.
+    public var sentence: String {
+        guard let first = reason.first else { return "The request is malformed." }
+        let body = first.uppercased() + reason.dropFirst()
+        return body.hasSuffix(".") ? body : body + "."
+    }
 }
 
 /// Limits enforced while parsing, with the defaults of DESIGN.md 2.1.

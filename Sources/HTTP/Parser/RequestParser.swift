@@ -109,6 +109,28 @@ public struct RequestParser: Sendable {
         }
     }
 
+    /// The current message's method, once its token is complete; still there after a failure, so a
+    /// rejection can be labelled and a rejected `HEAD` answered without content (RFC 9110 9.3.2).
+    public var method: String? {
+        methodComplete ? String(decoding: methodBytes, as: UTF8.self) : nil
+    }
+
+    /// The current message's request-target, once the request line is complete and valid (also after
+    /// a later failure in the header section, so the rejection can name the route it was for).
+    public var target: String? {
+        requestLineComplete ? String(decoding: targetBytes, as: UTF8.self) : nil
+    }
+
+    /// The form of `target`, valid when `target` is not nil.
+    public var form: RequestTargetForm { targetForm }
+
+    /// Body bytes still expected for a `Content-Length` body (0 otherwise): how much a server that
+    /// answered from the head would have to read to keep the connection.
+    public var remainingLengthBody: Int { state == .lengthBody ? remaining : 0 }
+
+    /// True right after `.head`: the parser must be called again, even with no new bytes.
+    public var awaitsBodyStart: Bool { state == .headComplete }
+
     // MARK: State
 
     enum State: Sendable, Equatable {
@@ -121,6 +143,9 @@ public struct RequestParser: Sendable {
 
     var state: State = .start
     var failure: HTTPParseError? = nil
+    /// The method token ended (its SP was seen); the request line was complete and valid.
+    var methodComplete = false
+    var requestLineComplete = false
     var messageStarted = false
     var leadingEmptyLines = 0
 
@@ -223,6 +248,7 @@ public struct RequestParser: Sendable {
             state = .start
         case .method:
             if b == HTTPSyntax.sp {
+                methodComplete = true
                 state = .target
             } else if HTTPSyntax.isTokenChar(b) {
                 methodBytes.append(b)
@@ -253,6 +279,7 @@ public struct RequestParser: Sendable {
         case .requestLineLF:
             guard b == HTTPSyntax.lf else { throw .bad("bare CR; lines must end with CRLF") }
             try finishRequestLine()
+            requestLineComplete = true
             beginFieldSection(trailers: false)
 
         // Field lines (RFC 9112 5): field-name ":" OWS field-value OWS CRLF.
@@ -483,6 +510,8 @@ public struct RequestParser: Sendable {
         chunkExtensionBytes = 0
         leadingEmptyLines = 0
         messageStarted = false
+        methodComplete = false
+        requestLineComplete = false
         bodyLimit = limits.defaultBodyLimit
         discardsBody = false
         bodyBytes = 0

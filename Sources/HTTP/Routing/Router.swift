@@ -13,7 +13,8 @@ public struct Route: Sendable {
 public enum RouteMatch: Sendable {
     case found(Route, parameters: [String: String])
     /// The path exists but not for this method; `allow` lists the methods that do (RFC 9110 15.5.6).
-    case methodNotAllowed(allow: [String])
+    /// `pattern` is the route pattern the path matched, for logs and metrics.
+    case methodNotAllowed(pattern: String, allow: [String])
     case notFound
 }
 
@@ -103,7 +104,8 @@ public struct Router: Sendable {
         }
         var allow = Set(node.routes.keys)
         if allow.contains("GET") { allow.insert("HEAD") }
-        return .methodNotAllowed(allow: allow.sorted())
+        let pattern = node.routes.values.first?.pattern ?? ""   // every route of a node shares its pattern
+        return .methodNotAllowed(pattern: pattern, allow: allow.sorted())
     }
 
     /// Path segments after the leading `/`; `/` alone has one empty segment so that it can be routed.

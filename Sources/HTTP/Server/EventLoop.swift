@@ -23,6 +23,8 @@ final class EventLoop: @unchecked Sendable {
 
     private var connections: [Connection?] = []
     private var connectionCount = 0
+    /// Connections that can be closed without losing anything, longest idle first (for the cap).
+    private var idle = IdleConnections()
     private var nextGeneration: UInt32 = 1
     private var timerArmed = false
     private var shuttingDown = false
@@ -207,10 +209,17 @@ final class EventLoop: @unchecked Sendable {
             }
             let open = metrics.openConnections.add(1, ordering: .relaxed).newValue
             if open > config.maxConnections {
-                metrics.openConnections.subtract(1, ordering: .relaxed)
-                metrics.rejectedConnections.add(1, ordering: .relaxed)
-                close(fd)
-                continue
+                if let victim = idle.longestIdle {
+                    // At the cap: the longest-idle connection makes room, so a new client (a health
+                    // probe, say) is never shut out by connections that are doing nothing.
+                    closeConnection(victim)
+                    metrics.evictedConnections.add(1, ordering: .relaxed)
+                } else {
+                    metrics.openConnections.subtract(1, ordering: .relaxed)
+                    metrics.rejectedConnections.add(1, ordering: .relaxed)
+                    close(fd)
+                    continue
+                }
             }
             metrics.acceptedConnections.add(1, ordering: .relaxed)
             Socket.setNoDelay(fd)
@@ -230,18 +239,32 @@ final class EventLoop: @unchecked Sendable {
         connectionCount += 1
         c.interest = EventLoop.IN | EventLoop.RDHUP
         guard register(fd, token: token(for: c), events: c.interest) else { return closeUnwatchable(c) }
+        noteIdleness(c)
         armTimer()
     }
 
     func closeConnection(_ c: Connection) {
-        guard !c.closed else { return }
-        c.closed = true
+        guard !c.isClosed else { return }
+        c.transition(to: .closed)
+        idle.remove(c)
+        c.output.removeAll()
+        c.discardInput()
         epoll_ctl(epfd, EPOLL_CTL_DEL, c.fd, nil)
         close(c.fd)
         if Int(c.fd) < connections.count, connections[Int(c.fd)] === c { connections[Int(c.fd)] = nil }
         connectionCount -= 1
         metrics.openConnections.subtract(1, ordering: .relaxed)
         if shuttingDown && connectionCount == 0 { exitRequested = true }
+    }
+
+    /// Files a connection among the idle ones (closable at the cap without losing anything) or takes
+    /// it out of them; called whenever it may have changed, at the end of every `drive`.
+    func noteIdleness(_ c: Connection) {
+        if !c.isClosed && (c.isIdleBetweenRequests || c.state == .closing) {
+            idle.insert(c)
+        } else {
+            idle.remove(c)
+        }
     }
 
     // MARK: - Events
@@ -256,7 +279,7 @@ final class EventLoop: @unchecked Sendable {
         }
         if flags & EventLoop.OUT != 0 {
             drive(c)
-            if c.closed { return }
+            if c.isClosed { return }
         }
         if flags & (EventLoop.IN | EventLoop.RDHUP | EventLoop.HUP) != 0 {
             readAvailable(c)
@@ -266,17 +289,18 @@ final class EventLoop: @unchecked Sendable {
     /// Reads what the socket has (a bounded amount per event, for fairness) and processes it.
     private func readAvailable(_ c: Connection) {
         var rounds = 0
-        while !c.closed && rounds < 4 {
+        while !c.isClosed && rounds < 4 {
             rounds += 1
             let n = read(c.fd, readScratch.baseAddress, readScratch.count)
             if n > 0 {
-                if c.lingering { continue }  // draining before close: discard
+                if c.state == .closing { continue }   // lingering before close: discard
+                if c.bodyStart != 0 { c.bodyBytesReceived += n }
                 c.appendInput(UnsafeRawBufferPointer(rebasing: readScratch[0..<n]))
                 drive(c)
-                if c.inFlight || c.hasOutput { return }
+                if !c.state.readsRequest { return }   // a handler runs or a response waits for the socket
             } else if n == 0 {
                 c.peerClosed = true
-                if c.lingering { closeConnection(c); return }
+                if c.state == .closing { closeConnection(c); return }
                 drive(c)
                 return
             } else {
@@ -299,8 +323,8 @@ final class EventLoop: @unchecked Sendable {
         }
         for completion in completions {
             guard Int(completion.fd) < connections.count, let c = connections[Int(completion.fd)],
-                  c.generation == completion.generation, c.inFlight else { continue }
-            finishRequest(c, response: completion.response)
+                  c.generation == completion.generation, c.state == .awaitingHandler else { continue }
+            respond(c, with: completion.response)
             drive(c)
         }
         if shutdown && !shuttingDown { startShutdown() }
@@ -339,24 +363,16 @@ final class EventLoop: @unchecked Sendable {
             exitRequested = true
             return
         }
-        for case let c? in connections where c.deadline != 0 && c.deadline <= now {
-            expire(c)
+        let rate = config.minimumBodyRate
+        for case let c? in connections {
+            if c.deadline != 0 && c.deadline <= now {
+                expire(c)
+            } else if let rate, c.state.receivesBody, c.bodyStart != 0,
+                      rate.isTooSlow(bytes: c.bodyBytesReceived, elapsedNanoseconds: now &- c.bodyStart) {
+                tooSlow(c)
+            }
         }
         if connectionCount == 0 && !listenerPaused && !shuttingDown { disarmTimer() }
-    }
-
-    private func expire(_ c: Connection) {
-        if c.lingering || c.hasOutput || c.inFlight == false && c.parser.phase == .idle && c.pendingIsEmpty {
-            // Idle keep-alive, a client not reading our response, or a finished drain: just close.
-            closeConnection(c)
-            return
-        }
-        if c.inFlight { c.deadline = 0; return }
-        // A request head or body stalled: answer 408 and close (RFC 9110 15.5.9).
-        c.discardInput()
-        respondDirectly(c, problem: Problem.forStatus(408, detail: "The request was not completed in time."),
-                        route: "timeout", method: "", requestID: nextRequestID(), close: true)
-        drive(c)
     }
 
     // MARK: - Shutdown
@@ -369,7 +385,7 @@ final class EventLoop: @unchecked Sendable {
             close(listenFD)
             listenFD = -1
         }
-        for case let c? in connections where c.isIdle {
+        for case let c? in connections where c.isIdleBetweenRequests {
             closeConnection(c)
         }
         if connectionCount == 0 { exitRequested = true } else { armTimer() }

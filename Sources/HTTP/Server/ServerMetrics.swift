@@ -46,6 +46,7 @@ public final class ServerMetrics: Sendable {
     let openConnections = Atomic<Int>(0)
     let acceptedConnections = Atomic<Int>(0)
     let rejectedConnections = Atomic<Int>(0)
+    let evictedConnections = Atomic<Int>(0)
 
     public init(shards: Int) {
         self.shards = (0..<max(1, shards)).map { _ in LockedShard() }
@@ -92,9 +93,12 @@ public final class ServerMetrics: Sendable {
         out += "http_open_connections \(openConnections.load(ordering: .relaxed))\n"
         out += "# HELP http_connections_accepted_total Client connections accepted.\n# TYPE http_connections_accepted_total counter\n"
         out += "http_connections_accepted_total \(acceptedConnections.load(ordering: .relaxed))\n"
-        out += "# HELP http_connections_rejected_total Connections closed at once because the connection cap was reached.\n"
+        out += "# HELP http_connections_rejected_total New connections closed at once because the cap was reached and no connection was idle.\n"
         out += "# TYPE http_connections_rejected_total counter\n"
         out += "http_connections_rejected_total \(rejectedConnections.load(ordering: .relaxed))\n"
+        out += "# HELP http_connections_evicted_total Idle connections closed to admit a new one at the connection cap.\n"
+        out += "# TYPE http_connections_evicted_total counter\n"
+        out += "http_connections_evicted_total \(evictedConnections.load(ordering: .relaxed))\n"
         return out
     }
 

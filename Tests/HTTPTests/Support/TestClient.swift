@@ -104,6 +104,26 @@ final class TestClient: @unchecked Sendable {
 
     var unreadBytes: Int { buffer.count }
 
+    /// Whether something (bytes or the end of the stream) can be read within the time given.
+    func waitForData(milliseconds: Int32) -> Bool {
+        if !buffer.isEmpty { return true }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, milliseconds) > 0
+    }
+
+    /// Everything the server sends until it closes (or the receive timeout passes; then nil).
+    func readToEnd() -> [UInt8]? {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 || (n < 0 && errno == ECONNRESET) { break }
+            if n < 0 { return nil }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+        defer { buffer.removeAll() }
+        return buffer
+    }
+
     private func findHeadEnd() -> Int? {
         guard buffer.count >= 4 else { return nil }
         for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
