@@ -29,6 +29,60 @@ public struct PostgresConfiguration: Sendable {
         self.applicationName = applicationName
     }
 
+    /// Why libpq cannot parse `url` (its own words, one line), or nil when it can. For checking a
+    /// setting at start-up, before any connection is tried. libpq quotes the part it choked on,
+    /// sometimes the whole URL: a quoted part that holds a password or user info is replaced by "…",
+    /// so the message can be printed and logged.
+    public static func problem(withURL url: String) -> String? {
+        var errorMessage: UnsafeMutablePointer<CChar>? = nil
+        if let options = PQconninfoParse(url, &errorMessage) {
+            PQconninfoFree(options)
+            return nil
+        }
+        guard let errorMessage else { return "libpq could not parse it" }
+        defer { PQfreemem(errorMessage) }
+        let text = String(cString: errorMessage).split(whereSeparator: \.isNewline).joined(separator: " ")
+        return text.isEmpty ? "libpq could not parse it" : redactingSecrets(text, of: url)
+    }
+
+    /// `message` with every double-quoted part that could reveal a secret of `url` replaced by "…":
+    /// parts holding "@" (user info), or overlapping a password (`user:password@` or `password=`).
+    static func redactingSecrets(_ message: String, of url: String) -> String {
+        var secrets: [Substring] = []
+        if let scheme = url.range(of: "://") {
+            let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                secrets.append(authority[authority.index(after: colon)..<at])
+            }
+        }
+        var rest = url[...]
+        while let found = rest.range(of: "password=") {
+            let value = rest[found.upperBound...].prefix { $0 != "&" && $0 != " " }
+            secrets.append(value)
+            rest = rest[found.upperBound...]
+        }
+        secrets.removeAll { $0.isEmpty }
+        var out = ""
+        var quoted: String? = nil
+        for ch in message {
+            if ch == "\"" {
+                if let part = quoted {
+                    let risky = part.contains("@") || secrets.contains { part.contains($0) || (part.count >= 3 && $0.contains(part)) }
+                    out += "\"" + (risky ? "…" : part) + "\""
+                    quoted = nil
+                } else {
+                    quoted = ""
+                }
+            } else if quoted != nil {
+                quoted!.append(ch)
+            } else {
+                out.append(ch)
+            }
+        }
+        if let part = quoted { out += "\"" + (part.contains("@") || !secrets.isEmpty ? "…" : part) }
+        return out
+    }
+
     /// The URL's parameters as libpq parses them; nil when libpq cannot parse it.
     var parsedParameters: [(key: String, value: String)]? {
         var errorMessage: UnsafeMutablePointer<CChar>? = nil

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Postgres
 
 /// A setting that is missing or wrong: one sentence, then exit 2.
 struct SettingsError: Error, CustomStringConvertible {
@@ -23,6 +24,11 @@ struct Settings {
         }
         guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") || url.contains("=") else {
             throw SettingsError(description: "DATABASE_URL must be a libpq URL (postgresql://…) or key=value connection string.")
+        }
+        if let problem = PostgresConfiguration.problem(withURL: url) {
+            // Checked now, not after half a minute of failed connection attempts. The problem names
+            // the offending part as libpq does, with any password or user info in it replaced.
+            throw SettingsError(description: "DATABASE_URL is not a connection string libpq accepts (\(problem)).")
         }
         let cores = ServerConfiguration.coreCount
         return Settings(

@@ -78,8 +78,8 @@ func raiseDescriptorLimit(toServe connections: Int, logger: Logger) {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let command = arguments.first ?? "--help"
-if arguments.contains("--help") || arguments.contains("-h") || command == "help" {
+let command = arguments.first ?? "help"
+if arguments.isEmpty || arguments.contains("--help") || arguments.contains("-h") || command == "help" {
     print(usage, terminator: "")
     exit(0)
 }

@@ -185,3 +185,30 @@ import Testing
         #expect(error?.message.contains("s3cret") == false)
     }
 }
+
+/// Start-up's check of DATABASE_URL: libpq's reason, never a secret of the URL.
+@Suite struct ConnectionStringProblemTests {
+    @Test func aParseableURLHasNoProblem() {
+        #expect(PostgresConfiguration.problem(withURL: "postgresql://u:pw@127.0.0.1:5432/db?sslmode=disable") == nil)
+        #expect(PostgresConfiguration.problem(withURL: "host=127.0.0.1 dbname=db password=x") == nil)
+    }
+
+    @Test(arguments: [
+        "postgresql://cme:S3cretPw@[::1/db",
+        "postgresql://cme:S3cretPw@host/db?nosuch=1&password=S3cretPw",
+        "postgresql://cme:S3cret%zzPw@host/db",
+        "host=h password=S3cretPw dbname",
+        "postgresql://host/db?password=S3cretPw&bogus=%zz",
+    ])
+    func theProblemNeverContainsThePassword(_ url: String) throws {
+        let problem = try #require(PostgresConfiguration.problem(withURL: url))
+        #expect(!problem.contains("S3cret"), "\(problem)")
+        #expect(!problem.contains("\n"))
+        #expect(!problem.isEmpty)
+    }
+
+    @Test func aHarmlessQuotedPartIsKept() throws {
+        let problem = try #require(PostgresConfiguration.problem(withURL: "postgresql://cme:pw@host/db?nosuchoption=1"))
+        #expect(problem.contains("\"nosuchoption\""), "\(problem)")
+    }
+}
