@@ -242,7 +242,9 @@ extension EventLoop {
             logger.error("handler returned an invalid status", ["route": .string(c.request.route), "status": .int(response.status)])
             response = Problem.forStatus(500, detail: "The server failed to produce a valid response.", instance: c.request.requestID).response()
         }
-        let close = then == .closing || !c.request.keepAlive || isShuttingDown || c.peerClosed
+        // A client that half-closed still gets an answer to every request it sent before; the last
+        // one (nothing more buffered) says the connection ends.
+        let close = then == .closing || !c.request.keepAlive || isShuttingDown || (c.peerClosed && c.pendingIsEmpty)
             || response.headers.listElements(for: "Connection").contains { $0.lowercased() == "close" }
         let seconds = Double(monotonicNanoseconds() &- c.request.start) / 1e9
         metrics.record(shard: index, route: c.request.route, method: c.request.method, status: response.status, seconds: seconds)
