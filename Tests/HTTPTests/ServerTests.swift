@@ -261,6 +261,8 @@ import Testing
             return (c.readResponse(), c.waitForClose())
         }
         #expect(outcome.0?.status == 413)
+        #expect(outcome.0?.bodyText.contains("\"detail\":\"The body is larger than this route accepts.\"") == true,
+                "the detail is a sentence: \(outcome.0?.bodyText ?? "")")
         #expect(outcome.1)
         let within = await onThread { () -> WireResponse? in
             let c = TestClient(port: port)!
