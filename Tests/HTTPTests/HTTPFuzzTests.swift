@@ -15,20 +15,8 @@ import Testing
 /// The test command runs a fixed seed for a few seconds. Longer runs by hand:
 /// `CME_FUZZ_SECONDS=600 CME_FUZZ_SEED=42 swift test --filter HTTPFuzzTests` (or `scripts/fuzz-http`).
 @Suite struct HTTPFuzzTests {
-    /// SplitMix64: the same seed gives the same sessions.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
+    /// The same seed gives the same sessions.
+    typealias Random = SeededGenerator
 
     /// One generated request and what a correct server does with it (when it is well formed).
     struct GeneratedRequest {
@@ -170,7 +158,7 @@ import Testing
     }
 
     static func session(seed: UInt64) -> Session {
-        var r = Random(state: seed)
+        var r = Random(seed: seed)
         var requests = (0..<(1 + r.below(4))).map { _ in wellFormedRequest(&r) }
         var corrupted: Int? = nil
         if r.chance(35) {
@@ -329,7 +317,7 @@ import Testing
             for w in 0..<workers {
                 group.addTask {
                     await onThread {
-                        var random = Random(state: seed ^ UInt64(w) &* 0x1234_5678_9ABC_DEF1)
+                        var random = Random(seed: seed ^ UInt64(w) &* 0x1234_5678_9ABC_DEF1)
                         var n = 0
                         while n < sessionsPerWorker && ContinuousClock.now < deadline {
                             let sessionSeed = seed &+ UInt64(w) << 40 &+ UInt64(n)
@@ -382,4 +370,10 @@ import Testing
         #expect(!Self.check(Session(requests: [get], wellFormed: false, fragmented: false), Array("HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 5\r\n\r\nhel".utf8)).isEmpty,
                 "a truncated body")
     }
+}
+
+extension SeededGenerator {
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }

@@ -47,17 +47,21 @@ import Testing
         }
     }
 
-    @Test func eachRequestLogsOneJSONLineWithRouteNotPath() async throws {
-        let capture = Capture()
-        capture.startDraining()
-        let logger = Logger(level: .info, output: .descriptor(capture.writeFD))
+    /// A one-loop server on a free port whose request log goes to `capture`.
+    func startLoggedServer(_ router: Router, _ capture: Capture) throws -> (HTTPServer, Int) {
         var config = ServerConfiguration()
         config.port = 0
         config.eventLoops = 1
+        let server = HTTPServer(configuration: config, router: router, logger: Logger(level: .info, output: .descriptor(capture.writeFD)))
+        return (server, try server.start())
+    }
+
+    @Test func eachRequestLogsOneJSONLineWithRouteNotPath() async throws {
+        let capture = Capture()
+        capture.startDraining()
         var router = Router()
         router.get("/children/{id}") { _ in .text("ok") }
-        let server = HTTPServer(configuration: config, router: router, logger: logger)
-        let port = try server.start()
+        let (server, port) = try startLoggedServer(router, capture)
         let rs = await onThread { () -> [WireResponse] in
             let c = TestClient(port: port)!
             c.send("GET /children/Jane-Smith-2014 HTTP/1.1\r\nHost: t\r\nX-Request-ID: abc-123\r\n\r\n"
@@ -88,14 +92,9 @@ import Testing
     @Test func aRejectionIsLoggedWithItsMethodAndRoute() async throws {
         let capture = Capture()
         capture.startDraining()
-        let logger = Logger(level: .info, output: .descriptor(capture.writeFD))
-        var config = ServerConfiguration()
-        config.port = 0
-        config.eventLoops = 1
         var router = Router()
         router.post("/children/{id}/notes", bodyLimit: 10) { _ in .text("ok") }
-        let server = HTTPServer(configuration: config, router: router, logger: logger)
-        let port = try server.start()
+        let (server, port) = try startLoggedServer(router, capture)
         let status = await onThread { () -> Int? in
             let c = TestClient(port: port)!
             c.send("POST /children/Jane/notes HTTP/1.1\r\nHost: t\r\nContent-Length: 99999999\r\n\r\n")

@@ -4,18 +4,6 @@ import Testing
 /// A live server fed mutated requests: it answers each connection with a 4xx/501/505 or a success,
 /// never a 5xx of its own making, and keeps serving.
 @Suite struct ServerRobustnessTests {
-    /// SplitMix64: reproducible mutations from a fixed seed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seeds: [[UInt8]] = [
         "GET /echo/abc HTTP/1.1\r\nHost: t\r\nX-A: 1\r\n\r\n",
         "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello",
@@ -26,7 +14,7 @@ import Testing
         let server = try startTestServer { $0.headTimeout = .seconds(1); $0.bodyIdleTimeout = .seconds(1) }
         let port = server.port!
         let statuses = await onThread { () -> [Int] in
-            var rng = Generator(state: 0xC0FFEE)
+            var rng = SeededGenerator(seed: 0xC0FFEE)
             var seen: [Int] = []
             for i in 0..<400 {
                 var bytes = ServerRobustnessTests.seeds[i % ServerRobustnessTests.seeds.count]

@@ -31,9 +31,8 @@ final class Connection {
     var answerFromHead: Response?
     /// The route and path parameters of a request that goes to a handler once its body is read.
     var handlerRoute: (route: Route, parameters: [String: String])?
-    /// When the current body began arriving, and how many bytes have come since (for the minimum rate).
-    var bodyStart: UInt64 = 0
-    var bodyBytesReceived = 0
+    /// The current request's body so far, for the minimum rate; nil between bodies.
+    var bodyArrival: BodyArrival?
 
     // Membership of the loop's `IdleConnections` list.
     var isListedIdle = false
@@ -108,6 +107,12 @@ final class Connection {
             return .failure(e)
         }
     }
+}
+
+/// When a body began arriving (monotonic nanoseconds, from its head) and how many bytes have come since.
+struct BodyArrival {
+    var start: UInt64
+    var bytes: Int
 }
 
 /// What the server knows of the request it is answering: enough to frame the response and to label

@@ -126,8 +126,7 @@ extension EventLoop {
                                   requestID: EventLoop.acceptableRequestID(head.headers["X-Request-ID"]) ?? nextRequestID(),
                                   isHead: head.method == "HEAD", keepAlive: head.keepAlive, version: head.version,
                                   expectsContinue: head.expectsContinue, start: now)
-        c.bodyStart = now
-        c.bodyBytesReceived = c.pendingCount
+        c.bodyArrival = BodyArrival(start: now, bytes: c.pendingCount)
         c.deadline = now &+ config.bodyIdleTimeout.nanoseconds
         c.deadlinePhase = .body
         c.handlerRoute = nil
@@ -196,7 +195,7 @@ extension EventLoop {
     // MARK: - A complete request
 
     private func onMessage(_ c: Connection, _ message: ParsedRequest) {
-        c.bodyStart = 0
+        c.bodyArrival = nil
         if c.state == .draining {
             // The rest of an early-answered body is read: the connection is between requests again.
             c.transition(to: .readingHead)
@@ -270,7 +269,7 @@ extension EventLoop {
     /// and answered without content when it was a HEAD.
     private func reject(_ c: Connection, _ error: HTTPParseError) {
         c.discardInput()
-        c.bodyStart = 0
+        c.bodyArrival = nil
         if c.state == .draining {
             // The request was already answered; there is nothing more to say to this client.
             closeConnection(c)
@@ -332,7 +331,7 @@ extension EventLoop {
 
     private func timeOut(_ c: Connection, detail: String) {
         c.discardInput()
-        c.bodyStart = 0
+        c.bodyArrival = nil
         if c.state == .readingHead { c.request = recordForIncompleteHead(c, route: "timeout") }
         c.request.keepAlive = false
         c.answerFromHead = nil

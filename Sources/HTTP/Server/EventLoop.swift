@@ -294,7 +294,7 @@ final class EventLoop: @unchecked Sendable {
             let n = read(c.fd, readScratch.baseAddress, readScratch.count)
             if n > 0 {
                 if c.state == .closing { continue }   // lingering before close: discard
-                if c.bodyStart != 0 { c.bodyBytesReceived += n }
+                c.bodyArrival?.bytes += n
                 c.appendInput(UnsafeRawBufferPointer(rebasing: readScratch[0..<n]))
                 drive(c)
                 if !c.state.readsRequest { return }   // a handler runs or a response waits for the socket
@@ -367,8 +367,8 @@ final class EventLoop: @unchecked Sendable {
         for case let c? in connections {
             if c.deadline != 0 && c.deadline <= now {
                 expire(c)
-            } else if let rate, c.state.receivesBody, c.bodyStart != 0,
-                      rate.isTooSlow(bytes: c.bodyBytesReceived, elapsedNanoseconds: now &- c.bodyStart) {
+            } else if let rate, c.state.receivesBody, let body = c.bodyArrival,
+                      rate.isTooSlow(bytes: body.bytes, elapsedNanoseconds: now &- body.start) {
                 tooSlow(c)
             }
         }
