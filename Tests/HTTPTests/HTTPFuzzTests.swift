@@ -341,13 +341,7 @@ import Testing
         #expect(found.isEmpty, "\(found.count) failing sessions (seed \(seed)); first: \(found.prefix(5).joined(separator: " | "))")
         #expect(totals.sessions >= workers, "sessions ran: \(totals)")
         #expect(totals.responses > totals.sessions, "the server answered: \(totals)")
-        // And it still serves.
-        let alive = await onThread { () -> String? in
-            let c = TestClient(port: port)!
-            c.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
-            return c.readResponse()?.bodyText
-        }
-        #expect(alive == "hello")
+        #expect(await exchangeOnce(port: port)?.bodyText == "hello", "and it still serves")
         await server.stop()
     }
 

@@ -37,12 +37,7 @@ import Testing
         let serverErrors = statuses.filter { $0 >= 500 && $0 != 501 && $0 != 505 }
         #expect(serverErrors.isEmpty, "no 5xx of the server's making: \(serverErrors)")
         #expect(statuses.contains(400), "the mutations did produce rejections")
-        let alive = await onThread { () -> String? in
-            let c = TestClient(port: port)!
-            c.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
-            return c.readResponse()?.bodyText
-        }
-        #expect(alive == "hello")
+        #expect(await exchangeOnce(port: port)?.bodyText == "hello", "and it still serves")
         await server.stop()
     }
 }

@@ -133,6 +133,15 @@ final class TestClient: @unchecked Sendable {
     }
 }
 
+/// Sends `raw` on a fresh connection and reads one response (on a thread of its own).
+func exchangeOnce(port: Int, _ raw: String = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n") async -> WireResponse? {
+    await onThread { () -> WireResponse? in
+        guard let c = TestClient(port: port) else { return nil }
+        c.send(raw)
+        return c.readResponse()
+    }
+}
+
 /// Lets a test open many sockets (the server and its clients share this process's descriptor limit).
 func raiseDescriptorLimit() {
     var limit = rlimit()
