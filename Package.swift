@@ -12,20 +12,24 @@ let package = Package(
         .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSystem"),
 
+        // What every layer with threads or logs shares: the logger, threads, the monotonic clock, digests.
+        .target(name: "Runtime", dependencies: ["CSystem"]),
+
         // Transport and database clients.
-        .target(name: "HTTP", dependencies: ["CSystem"]),
-        .target(name: "Postgres", dependencies: ["CLibpq"]),
+        .target(name: "HTTP", dependencies: ["CSystem", "Runtime"]),
+        .target(name: "Postgres", dependencies: ["CLibpq", "Runtime"]),
 
         // Domain, storage, use cases, API.
         .target(name: "CMEDomain"),
         .target(name: "CMEStore", dependencies: ["Postgres", "CMEDomain"]),
-        .target(name: "CMEService", dependencies: ["CMEStore", "CMEDomain"]),
+        .target(name: "CMEService", dependencies: ["CMEStore", "CMEDomain", "Runtime"]),
         .target(name: "CMEAPI", dependencies: ["HTTP", "CMEService"]),
-        .executableTarget(name: "cme-tracker", dependencies: ["CMEAPI", "CMEService", "CMEStore", "Postgres", "HTTP"]),
+        .executableTarget(name: "cme-tracker", dependencies: ["CMEAPI", "CMEService", "CMEStore", "Postgres", "HTTP", "Runtime"]),
 
         // Tests. Support finds (or starts) the private PostgreSQL cluster for the suites that need it.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CSystem"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CSystem", "Runtime"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CMEDomainTests", dependencies: ["CMEDomain"]),
         .testTarget(name: "CMEStoreTests", dependencies: ["CMEStore", "Postgres", "TestSupport"]),

@@ -1,5 +1,6 @@
 import CMEService
 import HTTP
+import Runtime
 
 extension API {
     /// Seconds a client is asked to wait before retrying while the database is unavailable.

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Runtime
 import Synchronization
 
 /// The OS thread that carries one connection's libpq calls, so that blocking libpq never runs on
@@ -28,27 +29,13 @@ final class ConnectionThread: Sendable {
         try Self.spawn(name: name) { [self] in self.loop() }
     }
 
-    /// A detached pthread: its stack is returned when it ends, and a failure to create it is reported
-    /// (Foundation's `Thread.start()` fails silently, which would leave callers suspended forever).
+    /// A detached thread (`Runtime.startThread`); a thread the system refuses is an error, never a
+    /// caller left suspended forever.
     private static func spawn(name: String, _ body: @escaping @Sendable () -> Void) throws {
-        final class Box: Sendable {
-            let body: @Sendable () -> Void
-            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-        }
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, &attributes, { arg in
-            let box = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
-            box.body()
-            return nil
-        }, box)
-        guard rc == 0 else {
-            Unmanaged<Box>.fromOpaque(box).release()
-            throw PostgresError.client("cannot start thread \(name): \(String(cString: strerror(rc)))")
+        do {
+            try startThread(name: name, body)
+        } catch {
+            throw PostgresError.client("cannot start thread \(name): \(error)")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Postgres
+import Runtime
 
 /// A setting that is missing or wrong: one sentence, then exit 2.
 struct SettingsError: Error, CustomStringConvertible {

@@ -4,6 +4,7 @@ import CMEStore
 import Foundation
 import Glibc
 import HTTP
+import Runtime
 
 // cme-tracker: serve | migrate | --help (DESIGN.md 3.3).
 

@@ -8,6 +8,7 @@ import TestSupport
 @testable import CMEAPI
 @testable import CMEService
 @testable import CMEStore
+import Runtime
 
 /// The operations routes over a real socket while the database pool is saturated.
 @Suite struct ServedAPITests {

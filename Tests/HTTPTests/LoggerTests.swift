@@ -3,6 +3,7 @@ import Glibc
 import Synchronization
 import Testing
 @testable import HTTP
+@testable import Runtime
 
 /// The request log: one JSON line per request, no personal data, and a stalled stdout never
 /// stalls the server.

@@ -1,4 +1,5 @@
 import Glibc
+import Runtime
 
 /// How a loop moves one connection through its states (`ConnectionState`): parse what arrived, answer
 /// from the head when the route already decides it, hand complete requests to their handlers, write

@@ -1,6 +1,7 @@
 import CSystem
 import Glibc
 import Synchronization
+import Runtime
 
 /// One event-loop thread: an epoll instance watching its listener, its connections, an eventfd that
 /// other threads write to when a response is ready, and a timerfd ticking while deadlines exist.

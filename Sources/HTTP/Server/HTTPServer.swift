@@ -2,6 +2,7 @@ import CSystem
 import Dispatch
 import Glibc
 import Synchronization
+import Runtime
 
 /// The event-loop HTTP/1.1 server (DESIGN.md 2.1): `eventLoops` threads, each with its own epoll
 /// instance and `SO_REUSEPORT` listener; complete requests run as tasks and their responses come back

@@ -1,18 +1,6 @@
 import CSystem
 import Glibc
-
-/// A system call failed; `errno` and what we were doing, in one sentence.
-public struct SystemError: Error, Sendable, CustomStringConvertible {
-    public let operation: String
-    public let errno: Int32
-
-    public init(_ operation: String, errno: Int32 = Glibc.errno) {
-        self.operation = operation
-        self.errno = errno
-    }
-
-    public var description: String { "\(operation) failed: \(String(cString: strerror(errno)))" }
-}
+import Runtime
 
 /// The few socket calls the server makes, named for what they do.
 enum Socket {
@@ -74,42 +62,5 @@ enum Socket {
     static func setNoDelay(_ fd: Int32) {
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-    }
-}
-
-/// Monotonic nanoseconds, for deadlines and durations.
-@inline(__always)
-func monotonicNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-}
-
-/// Starts a detached OS thread running `body` (the event loops must not be cooperative-pool threads).
-/// Detached, so its stack is returned when it ends; nobody joins it. Throws when the system refuses
-/// a thread: a caller waiting for `body` must never wait on a thread that does not exist.
-func startThread(name: String, _ body: @escaping @Sendable () -> Void) throws(SystemError) {
-    final class Box: Sendable {
-        let name: String
-        let body: @Sendable () -> Void
-        init(_ name: String, _ body: @escaping @Sendable () -> Void) { self.name = name; self.body = body }
-    }
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-    let box = Unmanaged.passRetained(Box(name, body)).toOpaque()
-    var thread = pthread_t()
-    let rc = pthread_create(&thread, &attributes, { arg in
-        let box = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
-        // Named from inside: a detached thread's handle may be gone by the time create returns.
-        // Linux limits thread names to 15 bytes.
-        _ = pthread_setname_np(pthread_self(), String(decoding: box.name.utf8.prefix(15), as: UTF8.self))
-        box.body()
-        return nil
-    }, box)
-    guard rc == 0 else {
-        Unmanaged<Box>.fromOpaque(box).release()
-        throw SystemError("starting thread \(name)", errno: rc)
     }
 }

@@ -1,5 +1,6 @@
 import Glibc
 @testable import HTTP
+import Runtime
 
 /// Runs blocking work on its own OS thread, so that tests waiting on sockets never occupy the
 /// cooperative pool the server's handlers need.
