@@ -42,8 +42,8 @@ public final class PostgresConnection: Sendable {
     }
 
     /// Runs one statement and returns its rows: `try await conn.query("SELECT $1::int", 42)`.
-    public func query(_ sql: String, _ parameters: any PostgresEncodable...) async throws -> PostgresRows {
-        try await query(sql, parameters: parameters)
+    public func query(_ sql: StaticString, _ parameters: any PostgresEncodable...) async throws -> PostgresRows {
+        try await query(sql.description, parameters: parameters)
     }
 
     public func query(_ sql: String, parameters: [any PostgresEncodable]) async throws -> PostgresRows {
@@ -62,8 +62,8 @@ public final class PostgresConnection: Sendable {
 
     /// Runs one statement and returns the number of rows it affected.
     @discardableResult
-    public func execute(_ sql: String, _ parameters: any PostgresEncodable...) async throws -> Int {
-        try await query(sql, parameters: parameters).affectedRows
+    public func execute(_ sql: StaticString, _ parameters: any PostgresEncodable...) async throws -> Int {
+        try await query(sql.description, parameters: parameters).affectedRows
     }
 
     @discardableResult

@@ -102,8 +102,8 @@ public final class PostgresPool: Sendable {
     // MARK: Statements
 
     /// Runs one statement on a pooled connection.
-    public func query(_ sql: String, _ parameters: any PostgresEncodable...) async throws -> PostgresRows {
-        try await query(sql, parameters: parameters)
+    public func query(_ sql: StaticString, _ parameters: any PostgresEncodable...) async throws -> PostgresRows {
+        try await query(sql.description, parameters: parameters)
     }
 
     public func query(_ sql: String, parameters: [any PostgresEncodable]) async throws -> PostgresRows {
@@ -113,8 +113,8 @@ public final class PostgresPool: Sendable {
 
     /// Runs one statement and returns the number of rows it affected.
     @discardableResult
-    public func execute(_ sql: String, _ parameters: any PostgresEncodable...) async throws -> Int {
-        try await query(sql, parameters: parameters).affectedRows
+    public func execute(_ sql: StaticString, _ parameters: any PostgresEncodable...) async throws -> Int {
+        try await query(sql.description, parameters: parameters).affectedRows
     }
 
     @discardableResult

@@ -60,7 +60,7 @@ import Testing
     func raisedSQLStatesMapToKinds(_ state: String, _ kind: PostgresError.Kind) async throws {
         try await withPool(size: 1) { pool in
             let error = await expectPostgresError {
-                try await pool.execute("DO $$ BEGIN RAISE EXCEPTION 'raised' USING ERRCODE = '\(state)'; END $$")
+                try await pool.execute("DO $$ BEGIN RAISE EXCEPTION 'raised' USING ERRCODE = '\(state)'; END $$", parameters: [])
             }
             #expect(error?.kind == kind)
             #expect(error?.sqlState == state)
@@ -210,5 +210,34 @@ import Testing
     @Test func aHarmlessQuotedPartIsKept() throws {
         let problem = try #require(PostgresConfiguration.problem(withURL: "postgresql://cme:pw@host/db?nosuchoption=1"))
         #expect(problem.contains("\"nosuchoption\""), "\(problem)")
+    }
+}
+
+/// Interpolated values become bound parameters, numbered in order, fragments renumbered.
+@Suite struct PostgresQueryTests {
+    @Test func valuesBecomeNumberedParameters() {
+        let la = "372", urn: Int32 = 100_001
+        let missing: String? = nil
+        let q: PostgresQuery = "SELECT * FROM schools WHERE la_code = \(la) AND urn = \(urn) AND name = \(missing)"
+        #expect(q.sql == "SELECT * FROM schools WHERE la_code = $1 AND urn = $2 AND name = $3")
+        #expect(q.parameters.count == 3)
+        #expect(q.parameters[2].isPostgresNull)
+    }
+
+    @Test func aFragmentIsRenumberedAfterWhatCameBefore() {
+        let status = "open"
+        let filter: PostgresQuery = "AND status = \(status) AND kind = \("x")"
+        let q: PostgresQuery = "SELECT 1 WHERE la = \("372") \(sql: filter) LIMIT \(Int64(5))"
+        #expect(q.sql == "SELECT 1 WHERE la = $1 AND status = $2 AND kind = $3 LIMIT $4")
+        #expect(q.parameters.count == 4)
+    }
+
+    @Test func anInjectionAttemptIsOnlyAValue() async throws {
+        let url = try await TestDatabase.url
+        let pool = PostgresPool(PostgresConfiguration(url: url, poolSize: 1))
+        let evil = "x'; DROP TABLE pg_class; --"
+        let rows = try await pool.query("SELECT \(evil)::text AS v")
+        #expect(try rows[0].decode(String.self, at: 0) == evil)
+        await pool.shutdown()
     }
 }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct ScalarCodecTests {
     /// Sends `value` as `$1::sqlType`; returns the decoded echo and the server's text of it.
     func echo<T: PostgresCodable>(_ value: T, _ sqlType: String, on connection: PostgresConnection) async throws -> (T, String?) {
-        let rows = try await connection.query("SELECT $1::\(sqlType), $1::\(sqlType)::text", value)
+        let rows = try await connection.query("SELECT $1::\(sqlType), $1::\(sqlType)::text", parameters: [value])
         #expect(rows.count == 1)
         return (try rows[0].decode(T.self, at: 0), try rows[0].decode(String?.self, at: 1))
     }

@@ -34,7 +34,7 @@ public enum TestDatabase {
         let name = "\(cleaned.isEmpty ? "test" : cleaned)_\(suffix)"
         let connection = try await PostgresConnection.connect(PostgresConfiguration(url: base))
         // Identifiers cannot be bound as parameters; `name` is [a-z0-9_] only, and quoted.
-        try await connection.execute("CREATE DATABASE \"\(name)\"")
+        try await connection.execute("CREATE DATABASE \"\(name)\"", parameters: [])   // DDL takes no parameters; the name is ours
         await connection.close()
         return try url(base, database: name)
     }
