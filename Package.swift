@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "CMEStore", dependencies: ["Postgres", "CMEDomain"]),
         .target(name: "CMEService", dependencies: ["CMEStore", "CMEDomain", "Runtime"]),
         .target(name: "CMEAPI", dependencies: ["HTTP", "CMEService"]),
-        .executableTarget(name: "cme-tracker", dependencies: ["CMEAPI", "CMEService", "CMEStore", "Postgres", "HTTP", "Runtime"]),
+        .executableTarget(name: "cme-tracker", dependencies: ["CMEAPI", "CMEService", "CMEStore", "CMEDomain", "Postgres", "HTTP", "Runtime"]),
 
         // Tests. Support finds (or starts) the private PostgreSQL cluster for the suites that need it.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/Support"),

@@ -1,12 +1,27 @@
 import CMEService
 import HTTP
+import Runtime
 
-/// The v1 HTTP surface. For now: the operations routes; the CME resources arrive with their issues.
+/// The v1 HTTP surface: the operations routes, open to all, then every authenticated route through
+/// one `RouteBuilder`, which also fills the access table.
 public enum API {
-    public static func makeRouter(operations: OperationsService, serverMetrics: ServerMetrics, openAPIDocument: String) -> Router {
+    /// The router, and the access table its authenticated routes were registered with.
+    public static func make(services: CMEServices, serverMetrics: ServerMetrics, openAPIDocument: String,
+                            logger: Logger? = nil) -> (router: Router, rules: AccessRules) {
         var router = Router()
-        OperationsRoutes.register(on: &router, operations: operations, serverMetrics: serverMetrics,
+        OperationsRoutes.register(on: &router, operations: services.operations, serverMetrics: serverMetrics,
                                   openAPIDocument: openAPIDocument)
-        return router
+        var api = RouteBuilder(router: router, services: services, logger: logger)
+        ClientRoutes.register(on: &api)
+        PolicyRoutes.register(on: &api)
+        SchoolRoutes.register(on: &api)
+        AuditRoutes.register(on: &api)
+        ReferenceRoutes.register(on: &api)
+        return (api.router, api.rules)
+    }
+
+    public static func makeRouter(services: CMEServices, serverMetrics: ServerMetrics, openAPIDocument: String,
+                                  logger: Logger? = nil) -> Router {
+        make(services: services, serverMetrics: serverMetrics, openAPIDocument: openAPIDocument, logger: logger).router
     }
 }

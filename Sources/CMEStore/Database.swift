@@ -2,7 +2,8 @@ import Postgres
 
 /// The store's handle on PostgreSQL: the connection pool every store shares.
 public final class Database: Sendable {
-    public let pool: PostgresPool
+    /// Internal: services reach SQL only through `write`/`read` (UnitOfWork.swift).
+    let pool: PostgresPool
 
     public init(url: String, poolSize: Int, acquireTimeout: Duration = .seconds(5)) {
         pool = PostgresPool(PostgresConfiguration(url: url, poolSize: poolSize, acquireTimeout: acquireTimeout))

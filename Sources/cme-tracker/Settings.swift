@@ -18,6 +18,9 @@ struct Settings {
     var logLevel: LogLevel
     var migrateOnStart: Bool
     var home: String
+    /// Requests per second each client may make on average (0: no limit), and how many at once.
+    var rateLimitPerSecond: Int
+    var rateLimitBurst: Int
 
     static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> Settings {
         guard let url = env["DATABASE_URL"], !url.isEmpty else {
@@ -40,7 +43,9 @@ struct Settings {
             poolSize: try integer(env, "CME_DB_POOL_SIZE", default: 4 * cores, range: 1...500),
             logLevel: try level(env["LOG_LEVEL"]),
             migrateOnStart: try flag(env, "CME_MIGRATE", default: true),
-            home: try locateHome(env))
+            home: try locateHome(env),
+            rateLimitPerSecond: try integer(env, "CME_RATE_LIMIT", default: 50, range: 0...100_000),
+            rateLimitBurst: try integer(env, "CME_RATE_BURST", default: 200, range: 1...1_000_000))
     }
 
     private static func integer(_ env: [String: String], _ name: String, default value: Int, range: ClosedRange<Int>) throws(SettingsError) -> Int {

@@ -1,4 +1,5 @@
 import CMEAPI
+import CMEDomain
 import CMEService
 import CMEStore
 import Foundation
@@ -14,6 +15,13 @@ let usage = """
     Usage:
       cme-tracker serve      Migrate (unless CME_MIGRATE=0) and serve HTTP until SIGTERM or SIGINT.
       cme-tracker migrate    Apply pending migrations and exit.
+      cme-tracker create-client --la CODE --role ROLE --name NAME [--school-urn URN]
+                             [--agency-type TYPE] [--agency-name NAME]
+                             Create an API client and print its token (alone, on stdout; shown once).
+                             Registers the council (LA CODE) with its policy if it is new.
+      cme-tracker import-schools FILE [--la CODE]
+                             Load a GIAS CSV extract into the register of schools: of council CODE
+                             only, or of every registered council in the file.
       cme-tracker --help     This text. Each command also takes --help.
 
     Environment:
@@ -25,6 +33,8 @@ let usage = """
       CME_MIGRATE        0 to skip migrating at start-up (default 1)
       LOG_LEVEL          debug | info | warning | error (default info)
       CME_HOME           folder with migrations/ and openapi.yaml (default: found from the working folder)
+      CME_RATE_LIMIT     requests per second each API client may make on average (default 50; 0: no limit)
+      CME_RATE_BURST     requests a client may make at once before the limit applies (default 200)
 
     """
 
@@ -123,8 +133,10 @@ case "serve":
     config.port = settings.port
     config.eventLoops = settings.eventLoops
     let metrics = ServerMetrics(shards: config.eventLoops)
-    let operations = OperationsService(database: database, migrator: migrator)
-    let router = API.makeRouter(operations: operations, serverMetrics: metrics, openAPIDocument: openAPI)
+    let limiter = settings.rateLimitPerSecond == 0 ? nil
+        : RateLimiter(perSecond: Double(settings.rateLimitPerSecond), burst: Double(settings.rateLimitBurst))
+    let services = CMEServices(database: database, migrator: migrator, rateLimiter: limiter)
+    let router = API.makeRouter(services: services, serverMetrics: metrics, openAPIDocument: openAPI, logger: logger)
     let server = HTTPServer(configuration: config, router: router, logger: logger, metrics: metrics)
     do {
         try server.start()
@@ -139,6 +151,109 @@ case "serve":
     try? runBlocking { await database.shutdown() }
     logger.info("stopped", [:])
     logger.flush()
+    exit(0)
+
+case "create-client":
+    let settings = loadSettings()
+    let logger = Logger(level: .warning)
+    var options: [String: String] = [:]
+    var rest = arguments.dropFirst()
+    while let flag = rest.first {
+        rest = rest.dropFirst()
+        guard ["--la", "--role", "--name", "--school-urn", "--agency-type", "--agency-name"].contains(flag), let value = rest.first else {
+            fail("create-client takes --la CODE --role ROLE --name NAME [--school-urn URN] [--agency-type TYPE] [--agency-name NAME]; see --help.", code: 2)
+        }
+        options[flag] = value
+        rest = rest.dropFirst()
+    }
+    guard let la = options["--la"].flatMap(LACode.init) else { fail("--la must be a 3-digit LA code.", code: 2) }
+    let migrations: [Migration]
+    do { migrations = try Migration.load(from: settings.home + "/migrations") } catch { fail(error.description) }
+    let database = Database(url: settings.databaseURL, poolSize: 2)
+    let migrator = Migrator(database: database, migrations: migrations)
+    if settings.migrateOnStart { migrate(migrator, logger: logger) }
+    let services = CMEServices(database: database, migrator: migrator)
+    let actor = Actor(clientID: nil, role: "cli", laCode: la.value, requestID: "cli-create-client-\(getpid())")
+    do {
+        if try runBlocking({ try await services.councils.register(laCode: la, name: nil, as: actor) }) {
+            FileHandle.standardError.write(Data("cme-tracker: registered council \(la.value) with its policy.\n".utf8))
+        }
+        let input = NewClient(role: options["--role"], name: options["--name"], schoolURN: options["--school-urn"],
+                              agencyType: options["--agency-type"], agencyName: options["--agency-name"])
+        let token = try runBlocking {
+            try await services.clients.create(input, as: actor) { created in
+                StoredReply(status: 201, body: Array(created.token.utf8))
+            }
+        }
+        print(String(decoding: token.body, as: UTF8.self))
+    } catch let error as ServiceError {
+        if case .invalid(let errors) = error {
+            fail("the client was not created: " + errors.map { "\($0.pointer.dropFirst().replacingOccurrences(of: "_", with: "-")) \($0.message)" }.joined(separator: "; ") + ".", code: 2)
+        }
+        fail("the client was not created (\(error)).")
+    } catch {
+        fail("the client was not created: \(error)")
+    }
+    try? runBlocking { await database.shutdown() }
+    exit(0)
+
+case "import-schools":
+    let settings = loadSettings()
+    let logger = Logger(level: .warning)
+    var rest = Array(arguments.dropFirst())
+    var onlyLA: LACode?
+    if let i = rest.firstIndex(of: "--la") {
+        guard i + 1 < rest.count, let la = LACode(rest[i + 1]) else { fail("--la must be a 3-digit LA code.", code: 2) }
+        onlyLA = la
+        rest.removeSubrange(i...(i + 1))
+    }
+    guard rest.count == 1 else { fail("import-schools takes FILE [--la CODE]; see --help.", code: 2) }
+    guard let data = FileManager.default.contents(atPath: rest[0]) else { fail("cannot read \(rest[0]).") }
+    let started = Date()
+    let parsed = GIASExtract.parse(Array(data), onlyLA: onlyLA)
+    if let fileError = parsed.fileError { fail("\(rest[0]) is not a GIAS extract: \(fileError).") }
+    let migrations: [Migration]
+    do { migrations = try Migration.load(from: settings.home + "/migrations") } catch { fail(error.description) }
+    let database = Database(url: settings.databaseURL, poolSize: 2)
+    let migrator = Migrator(database: database, migrations: migrations)
+    if settings.migrateOnStart { migrate(migrator, logger: logger) }
+    let services = CMEServices(database: database, migrator: migrator)
+    let onTerminal = isatty(2) == 1
+    var imported = 0, updated = 0, notRegistered = 0
+    let byCouncil = Dictionary(grouping: parsed.schools, by: { $0.laCode.value })
+    for (la, schools) in byCouncil.sorted(by: { $0.key < $1.key }) {
+        let actor = Actor(clientID: nil, role: "cli", laCode: la, requestID: "cli-import-schools-\(getpid())")
+        let total = schools.count
+        let rows = schools.map(SchoolService.row)
+        var progress: (@Sendable (Int) -> Void)? = nil
+        if onTerminal {
+            progress = { done in FileHandle.standardError.write(Data("\rcouncil \(la): \(done) of \(total) schools".utf8)) }
+        }
+        do {
+            let report = progress
+            let (i, u) = try runBlocking { try await services.schools.load(rows, as: actor, progress: report) }
+            if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+            imported += i
+            updated += u
+        } catch {
+            // A foreign key refusal: the council is not registered here (create-client --la registers it).
+            if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+            if onlyLA != nil { fail("council \(la) is not registered: create a client for it first (create-client --la \(la)).") }
+            notRegistered += total
+        }
+    }
+    var reasons: [String: Int] = [:]
+    for r in parsed.rejected {
+        let kind = r.reason.replacingOccurrences(of: #"'[^']*'|line \d+|\b\d{6}\b"#, with: "…", options: .regularExpression)
+        reasons[kind, default: 0] += 1
+    }
+    print("imported \(imported), updated \(updated), rejected \(parsed.rejected.count)"
+          + (onlyLA != nil ? ", other councils' rows skipped \(parsed.skippedOtherLA)" : ", rows of unregistered councils skipped \(notRegistered)")
+          + String(format: " in %.1f s", Date().timeIntervalSince(started)))
+    for (kind, n) in reasons.sorted(by: { $0.value > $1.value }) { print("  rejected \(n): \(kind)") }
+    for r in parsed.rejected.prefix(20) { print("  line \(r.line): \(r.reason)") }
+    if parsed.rejected.count > 20 { print("  (\(parsed.rejected.count - 20) more rejected lines not shown)") }
+    try? runBlocking { await database.shutdown() }
     exit(0)
 
 default:

@@ -22,7 +22,7 @@ import TestSupport
         let migrator = Migrator(database: database, migrations: try Migration.load(from: Self.home + "/migrations"))
         if migrate { try await migrator.migrate() }
         let metrics = ServerMetrics(shards: 1)
-        let router = API.makeRouter(operations: OperationsService(database: database, migrator: migrator),
+        let router = API.makeRouter(services: CMEServices(database: database, migrator: migrator),
                                     serverMetrics: metrics, openAPIDocument: Self.contract)
         return Fixture(router: router, database: database, metrics: metrics)
     }

@@ -77,7 +77,7 @@ import Runtime
         config.port = 0
         config.eventLoops = 2
         let metrics = ServerMetrics(shards: config.eventLoops)
-        let router = API.makeRouter(operations: OperationsService(database: database, migrator: migrator),
+        let router = API.makeRouter(services: CMEServices(database: database, migrator: migrator),
                                     serverMetrics: metrics, openAPIDocument: OperationsAPITests.contract)
         let server = HTTPServer(configuration: config, router: router, logger: Logger(level: .error, output: .discard), metrics: metrics)
         let port = try server.start()

@@ -1,0 +1,182 @@
+import Foundation
+import Postgres
+
+/// Who is acting, as the audit trail records it (DESIGN.md 2.3): the client and its role, the council
+/// whose data it works on, and the request.
+public struct Actor: Sendable, Equatable {
+    public var clientID: UUID?
+    public var role: String
+    public var laCode: String
+    public var requestID: String
+
+    public init(clientID: UUID?, role: String, laCode: String, requestID: String) {
+        self.clientID = clientID
+        self.role = role
+        self.laCode = laCode
+        self.requestID = requestID
+    }
+}
+
+/// A stored answer: what an idempotent request answered the first time.
+public struct StoredReply: Sendable, Equatable {
+    public var status: Int
+    public var body: [UInt8]
+    /// True when this is the first answer replayed for a repeated key, not a new effect.
+    public var replayed: Bool
+    /// What the first caller gets when it must differ from what is kept for replays: a new client's
+    /// token is shown once and never stored, so its replay carries `"token": null`.
+    public var firstBody: [UInt8]?
+
+    public init(status: Int, body: [UInt8], replayed: Bool = false, firstBody: [UInt8]? = nil) {
+        self.status = status
+        self.body = body
+        self.replayed = replayed
+        self.firstBody = firstBody
+    }
+
+    /// The body to send now.
+    public var bodyToSend: [UInt8] { firstBody ?? body }
+}
+
+/// An `Idempotency-Key` with a digest of the request it came with.
+public struct IdempotencyClaim: Sendable, Equatable {
+    public var key: String
+    public var requestHash: [UInt8]
+
+    public init(key: String, requestHash: [UInt8]) {
+        self.key = key
+        self.requestHash = requestHash
+    }
+}
+
+/// The same key came with a different request.
+public struct IdempotencyMismatch: Error, Sendable {}
+
+/// A write that recorded no audit event: a bug, refused before it commits.
+public struct UnauditedWrite: Error, Sendable {}
+
+/// One transaction of one council's work, and the only way the service layers reach SQL. Opening it
+/// sets the tenant (`app.la_code`, for row-level security) and, when the session would bypass row
+/// security (a superuser), takes the `cme_tenant` role; the audit events the work records are written
+/// in the same transaction; a write's idempotency record commits with its effect.
+public final class UnitOfWork: @unchecked Sendable {
+    // Used by one task at a time: the body of `Database.write`/`read` that received it.
+    let connection: PostgresConnection
+    public let actor: Actor
+    private var events: [(action: String, subjectType: String, subjectID: String)] = []
+
+    init(connection: PostgresConnection, actor: Actor) {
+        self.connection = connection
+        self.actor = actor
+    }
+
+    /// Runs one statement of this unit; interpolated values are bound parameters.
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        try await connection.query(query)
+    }
+
+    @discardableResult
+    public func execute(_ query: PostgresQuery) async throws -> Int {
+        try await connection.execute(query)
+    }
+
+    /// Records that this unit did `action` to (or read) the subject; written before the unit commits.
+    public func audit(_ action: String, subjectType: String, subjectID: String) {
+        events.append((action, subjectType, subjectID))
+    }
+
+    var hasAuditEvents: Bool { !events.isEmpty }
+
+    /// One multi-row insert of the recorded events.
+    func writeAuditEvents() async throws {
+        guard !events.isEmpty else { return }
+        var values: [PostgresQuery] = []
+        for e in events {
+            values.append("(\(actor.laCode), \(actor.clientID), \(actor.role), \(e.action), \(e.subjectType), \(e.subjectID), \(actor.requestID))")
+        }
+        var statement: PostgresQuery = "INSERT INTO audit_events (la_code, client_id, role, action, subject_type, subject_id, request_id) VALUES "
+        for (i, v) in values.enumerated() {
+            statement = i == 0 ? "\(sql: statement)\(sql: v)" : "\(sql: statement), \(sql: v)"
+        }
+        try await connection.execute(statement)
+        events.removeAll()
+    }
+
+    /// Sets the tenant for this transaction and makes sure row security binds the session.
+    func begin() async throws {
+        let rows = try await connection.query("""
+            SELECT set_config('app.la_code', \(actor.laCode), true),
+                   (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
+            """)
+        if try rows[0].decode(Bool?.self, at: 1) == true {
+            try await connection.execute("SET LOCAL ROLE cme_tenant")
+        }
+    }
+}
+
+extension Database {
+    /// A write: `body` runs in one transaction with the tenant set; it must record at least one audit
+    /// event, which commits with it. With a claim, the key is taken first: a repeated key with the
+    /// same request returns the first reply without running `body`; with another request, throws
+    /// `IdempotencyMismatch`. The reply `body` returns is stored with the key in the same transaction.
+    public func write(as actor: Actor, idempotency: IdempotencyClaim? = nil,
+                      _ body: (UnitOfWork) async throws -> StoredReply) async throws -> StoredReply {
+        try await pool.transaction { conn in
+            let unit = UnitOfWork(connection: conn, actor: actor)
+            try await unit.begin()
+            if let claim = idempotency, let clientID = actor.clientID {
+                // Claim the key; a concurrent request with the same key waits here for the first to end.
+                let claimed = try await conn.execute("""
+                    INSERT INTO idempotency_keys (client_id, key, la_code, request_hash, status, response_body)
+                    VALUES (\(clientID), \(claim.key), \(actor.laCode), \(Self.hex(claim.requestHash)), 0, \(Data()))
+                    ON CONFLICT (client_id, key) DO NOTHING
+                    """)
+                if claimed == 0 {
+                    let rows = try await conn.query("""
+                        SELECT request_hash, status, response_body FROM idempotency_keys
+                        WHERE client_id = \(clientID) AND key = \(claim.key)
+                        """)
+                    guard let row = rows.first else { throw IdempotencyMismatch() }
+                    guard try row.decode(String.self, at: 0) == Self.hex(claim.requestHash) else { throw IdempotencyMismatch() }
+                    return StoredReply(status: try row.decode(Int.self, at: 1), body: Array(try row.decode(Data.self, at: 2)), replayed: true)
+                }
+                let reply = try await body(unit)
+                guard unit.hasAuditEvents else { throw UnauditedWrite() }
+                try await unit.writeAuditEvents()
+                try await conn.execute("""
+                    UPDATE idempotency_keys SET status = \(Int32(reply.status)), response_body = \(Data(reply.body))
+                    WHERE client_id = \(clientID) AND key = \(claim.key)
+                    """)
+                return reply
+            }
+            let reply = try await body(unit)
+            guard unit.hasAuditEvents else { throw UnauditedWrite() }
+            try await unit.writeAuditEvents()
+            return reply
+        }
+    }
+
+    /// A read: one transaction with the tenant set; the audit events it records (reads of a child's
+    /// personal data) are written in it. It commits with `synchronous_commit = off`: a crash can lose
+    /// the last moments of read events, never a write's.
+    public func read<T: Sendable>(as actor: Actor, _ body: (UnitOfWork) async throws -> T) async throws -> T {
+        try await pool.transaction { conn in
+            let unit = UnitOfWork(connection: conn, actor: actor)
+            try await unit.begin()
+            let value = try await body(unit)
+            if unit.hasAuditEvents {
+                try await conn.execute("SET LOCAL synchronous_commit = off")
+                try await unit.writeAuditEvents()
+            }
+            return value
+        }
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
