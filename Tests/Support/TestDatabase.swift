@@ -39,6 +39,36 @@ public enum TestDatabase {
         return try url(base, database: name)
     }
 
+    /// A superuser's URL for `database`: `CME_TEST_ADMIN_URL` when set, else the private cluster's
+    /// bootstrap role (`scripts/db admin-url`). For the tests that prove row security binds even a
+    /// superuser's session.
+    public static func adminURL(database: String) throws -> String {
+        if let fromEnvironment = ProcessInfo.processInfo.environment["CME_TEST_ADMIN_URL"], !fromEnvironment.isEmpty {
+            return try url(fromEnvironment, database: database)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["bash", repositoryRoot.appendingPathComponent("scripts/db").path, "admin-url"]
+        process.currentDirectoryURL = repositoryRoot
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationStatus == 0, !text.isEmpty else {
+            throw TestDatabaseError("no superuser URL: set CME_TEST_ADMIN_URL when DATABASE_URL is not the private cluster")
+        }
+        return try url(text, database: database)
+    }
+
+    /// The database name of a URL made by `makeFresh`.
+    public static func databaseName(of url: String) -> String {
+        URLComponents(string: url).map { String($0.path.dropFirst()) } ?? ""
+    }
+
     /// `base` with its database replaced by `database`.
     public static func url(_ base: String, database: String) throws -> String {
         if base.hasPrefix("postgres://") || base.hasPrefix("postgresql://") {
