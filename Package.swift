@@ -27,9 +27,9 @@ let package = Package(
         .executableTarget(name: "cme-tracker", dependencies: ["CMEAPI", "CMEService", "CMEStore", "CMEDomain", "Postgres", "HTTP", "Runtime"]),
 
         // Tests. Support finds (or starts) the private PostgreSQL cluster for the suites that need it.
-        .target(name: "TestSupport", dependencies: ["Postgres", "HTTP"], path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["Postgres", "HTTP", "Runtime"], path: "Tests/Support"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CSystem", "Runtime"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CSystem", "Runtime", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CMEDomainTests", dependencies: ["CMEDomain"]),
         .testTarget(name: "CMEStoreTests", dependencies: ["CMEStore", "Postgres", "TestSupport"]),

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Grammar-aware fuzzing of the live server: sessions of pipelined requests built from the HTTP/1.1

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// What an attacker or an unlucky client tries: slow bodies, a full connection table, HEAD on errors,

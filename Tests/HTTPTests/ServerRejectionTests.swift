@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Every rejection of DESIGN.md 2.1, end to end: the right status, problem+json, then the connection closes.

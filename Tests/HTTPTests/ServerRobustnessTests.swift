@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// A live server fed mutated requests: it answers each connection with a 4xx/501/505 or a success,

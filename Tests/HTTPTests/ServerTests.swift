@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Socket-level tests against a running server on an ephemeral port.

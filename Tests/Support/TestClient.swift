@@ -1,10 +1,10 @@
 import Glibc
-@testable import HTTP
+import HTTP
 import Runtime
 
 /// Runs blocking work on its own OS thread, so that tests waiting on sockets never occupy the
 /// cooperative pool the server's handlers need.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+public func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { (c: CheckedContinuation<T, Never>) in
         do {
             try startThread(name: "test-client") { c.resume(returning: body()) }
@@ -15,20 +15,20 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
 }
 
 /// A response as read off the wire by the test client.
-struct WireResponse: Sendable {
-    var status: Int
-    var headers: HTTPHeaders
-    var body: [UInt8]
-    var bodyText: String { String(decoding: body, as: UTF8.self) }
+public struct WireResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
 }
 
 /// A blocking TCP client with a receive timeout, speaking raw bytes.
-final class TestClient: @unchecked Sendable {
+public final class TestClient: @unchecked Sendable {
     // Used by one thread at a time (each test drives its client from one place).
-    let fd: Int32
+    public let fd: Int32
     private var buffer: [UInt8] = []
 
-    init?(port: Int, timeoutSeconds: Int = 5) {
+    public init?(port: Int, timeoutSeconds: Int = 5) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -45,9 +45,9 @@ final class TestClient: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    func send(_ text: String) { send(Array(text.utf8)) }
+    public func send(_ text: String) { send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) {
+    public func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -56,7 +56,7 @@ final class TestClient: @unchecked Sendable {
         }
     }
 
-    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+    public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
     /// Reads more bytes into the buffer; false on EOF, error or timeout.
     private func fill() -> Bool {
@@ -68,7 +68,7 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// Reads one response; `isHead` for responses to HEAD (no body whatever Content-Length says).
-    func readResponse(isHead: Bool = false) -> WireResponse? {
+    public func readResponse(isHead: Bool = false) -> WireResponse? {
         while true {
             if let end = findHeadEnd() {
                 let headText = String(decoding: buffer[0..<end], as: UTF8.self)
@@ -93,7 +93,7 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// True when the server closes the connection (EOF or reset) within the receive timeout.
-    func waitForClose() -> Bool {
+    public func waitForClose() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -103,17 +103,17 @@ final class TestClient: @unchecked Sendable {
         }
     }
 
-    var unreadBytes: Int { buffer.count }
+    public var unreadBytes: Int { buffer.count }
 
     /// Whether something (bytes or the end of the stream) can be read within the time given.
-    func waitForData(milliseconds: Int32) -> Bool {
+    public func waitForData(milliseconds: Int32) -> Bool {
         if !buffer.isEmpty { return true }
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         return poll(&p, 1, milliseconds) > 0
     }
 
     /// Everything the server sends until it closes (or the receive timeout passes; then nil).
-    func readToEnd() -> [UInt8]? {
+    public func readToEnd() -> [UInt8]? {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -135,7 +135,7 @@ final class TestClient: @unchecked Sendable {
 }
 
 /// Sends `raw` on a fresh connection and reads one response (on a thread of its own).
-func exchangeOnce(port: Int, _ raw: String = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n") async -> WireResponse? {
+public func exchangeOnce(port: Int, _ raw: String = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n") async -> WireResponse? {
     await onThread { () -> WireResponse? in
         guard let c = TestClient(port: port) else { return nil }
         c.send(raw)
@@ -144,7 +144,7 @@ func exchangeOnce(port: Int, _ raw: String = "GET /hello HTTP/1.1\r\nHost: t\r\n
 }
 
 /// Lets a test open many sockets (the server and its clients share this process's descriptor limit).
-func raiseDescriptorLimit() {
+public func raiseDescriptorLimit() {
     var limit = rlimit()
     getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     if limit.rlim_cur < limit.rlim_max {
@@ -154,7 +154,7 @@ func raiseDescriptorLimit() {
 }
 
 /// A server on a free port with a few test routes.
-func startTestServer(_ adjust: (inout ServerConfiguration) -> Void = { _ in }, routes: (inout Router) -> Void = { _ in }) throws -> HTTPServer {
+public func startTestServer(_ adjust: (inout ServerConfiguration) -> Void = { _ in }, routes: (inout Router) -> Void = { _ in }) throws -> HTTPServer {
     var config = ServerConfiguration()
     config.port = 0
     config.eventLoops = 2
