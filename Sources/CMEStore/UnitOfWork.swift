@@ -87,18 +87,15 @@ public final class UnitOfWork: @unchecked Sendable {
 
     var hasAuditEvents: Bool { !events.isEmpty }
 
-    /// One multi-row insert of the recorded events.
+    /// One insert of all the recorded events (arrays unnested, so any number costs seven parameters).
     func writeAuditEvents() async throws {
         guard !events.isEmpty else { return }
-        var values: [PostgresQuery] = []
-        for e in events {
-            values.append("(\(actor.laCode), \(actor.clientID), \(actor.role), \(e.action), \(e.subjectType), \(e.subjectID), \(actor.requestID))")
-        }
-        var statement: PostgresQuery = "INSERT INTO audit_events (la_code, client_id, role, action, subject_type, subject_id, request_id) VALUES "
-        for (i, v) in values.enumerated() {
-            statement = i == 0 ? "\(sql: statement)\(sql: v)" : "\(sql: statement), \(sql: v)"
-        }
-        try await connection.execute(statement)
+        try await connection.execute("""
+            INSERT INTO audit_events (la_code, client_id, role, action, subject_type, subject_id, request_id)
+            SELECT \(actor.laCode), \(actor.clientID), \(actor.role), action, subject_type, subject_id, \(actor.requestID)
+            FROM unnest(\(events.map(\.action)), \(events.map(\.subjectType)), \(events.map(\.subjectID)))
+                 AS e(action, subject_type, subject_id)
+            """)
         events.removeAll()
     }
 

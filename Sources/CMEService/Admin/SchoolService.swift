@@ -78,7 +78,7 @@ public struct SchoolService: Sendable {
                   postcode: s.postcode)
     }
 
-    /// Upserts schools in batches of `batchSize`, one transaction each, one audit event per batch.
+    /// Upserts schools in batches of `batchSize`, one transaction each, an audit event per school.
     public func load(_ rows: [SchoolRow], as actor: Actor, batchSize: Int = 5_000,
                      progress: (@Sendable (Int) -> Void)? = nil) async throws -> (imported: Int, updated: Int) {
         var imported = 0, updated = 0, done = 0
@@ -87,7 +87,9 @@ public struct SchoolService: Sendable {
             let batch = Array(rows[start..<min(rows.count, start + batchSize)])
             let reply = try await database.write(as: actor) { unit in
                 let created = try await unit.schools.upsert(batch)
-                unit.audit("import", subjectType: "school", subjectID: "batch:\(batch.first!.urn)-\(batch.last!.urn):\(batch.count)")
+                for school in batch {
+                    unit.audit(created.contains(school.urn) ? "import" : "reimport", subjectType: "school", subjectID: school.urn)
+                }
                 return StoredReply(status: 200, body: Array("\(created.count)".utf8))
             }
             let new = Int(String(decoding: reply.body, as: UTF8.self)) ?? 0
