@@ -15,6 +15,7 @@ public enum API {
         ClientRoutes.register(on: &api)
         PolicyRoutes.register(on: &api)
         SchoolRoutes.register(on: &api)
+        CalendarRoutes.register(on: &api)
         AuditRoutes.register(on: &api)
         ReferenceRoutes.register(on: &api)
         return (api.router, api.rules)

@@ -10,6 +10,7 @@ public struct CMEServices: Sendable {
     public let audit: AuditService
     public let councils: CouncilService
     public let schools: SchoolService
+    public let calendars: CalendarService
 
     public init(database: Database, migrator: Migrator, rateLimiter: RateLimiter? = nil, tokenCacheLifetime: Duration = .seconds(5)) {
         operations = OperationsService(database: database, migrator: migrator)
@@ -19,5 +20,6 @@ public struct CMEServices: Sendable {
         audit = AuditService(database: database)
         councils = CouncilService(database: database)
         schools = SchoolService(database: database)
+        calendars = CalendarService(database: database)
     }
 }

@@ -19,6 +19,8 @@ let usage = """
                              [--agency-type TYPE] [--agency-name NAME]
                              Create an API client and print its token (alone, on stdout; shown once).
                              Registers the council (LA CODE) with its policy if it is new.
+      cme-tracker seed-demo  Load a demo council (LA 372, Rotherham's policy, a few schools, this
+                             academic year's term dates) and print a new token for each role.
       cme-tracker import-schools FILE [--la CODE]
                              Load a GIAS CSV extract into the register of schools: of council CODE
                              only, or of every registered council in the file.
@@ -193,6 +195,23 @@ case "create-client":
         fail("the client was not created (\(error)).")
     } catch {
         fail("the client was not created: \(error)")
+    }
+    try? runBlocking { await database.shutdown() }
+    exit(0)
+
+case "seed-demo":
+    let settings = loadSettings()
+    let logger = Logger(level: .warning)
+    let migrations: [Migration]
+    do { migrations = try Migration.load(from: settings.home + "/migrations") } catch { fail(error.description) }
+    let database = Database(url: settings.databaseURL, poolSize: 2)
+    let migrator = Migrator(database: database, migrations: migrations)
+    if settings.migrateOnStart { migrate(migrator, logger: logger) }
+    let services = CMEServices(database: database, migrator: migrator)
+    do {
+        print(try runBlocking { try await DemoCouncil.seed(services) }, terminator: "")
+    } catch {
+        fail("the demo council was not loaded: \(error)")
     }
     try? runBlocking { await database.shutdown() }
     exit(0)

@@ -41,9 +41,8 @@ public struct CalendarStore: Sendable {
                                  closures: try row.decode([PostgresDate].self, at: 1), updatedAt: try row.decode(Date.self, at: 2))
     }
 
-    /// Replaces (or creates) the year's calendar; returns it as stored. `created` is true when the
-    /// year had none.
-    public func put(_ calendar: TermDates) async throws -> (row: CalendarRow, created: Bool) {
+    /// Replaces (or creates) the year's calendar; returns it as stored.
+    public func put(_ calendar: TermDates) async throws -> CalendarRow {
         let terms = PostgresJSONB(String(decoding: try Self.encoder.encode(calendar.terms), as: UTF8.self))
         let closures = calendar.closures.sorted().map(Self.postgresDate)
         let rows = try await unit.query("""
@@ -51,12 +50,11 @@ public struct CalendarStore: Sendable {
             VALUES (\(unit.actor.laCode), \(Int32(calendar.academicYear.startYear)), \(terms), \(closures))
             ON CONFLICT (la_code, academic_year) DO UPDATE SET terms = excluded.terms, closures = excluded.closures,
                 updated_at = now()
-            RETURNING terms, closures, updated_at, (xmax = 0) AS inserted
+            RETURNING terms, closures, updated_at
             """)
         let row = rows[0]
-        let stored = try Self.calendar(calendar.academicYear, terms: try row.decode(PostgresJSONB.self, at: 0),
-                                       closures: try row.decode([PostgresDate].self, at: 1), updatedAt: try row.decode(Date.self, at: 2))
-        return (stored, try row.decode(Bool.self, at: 3))
+        return try Self.calendar(calendar.academicYear, terms: try row.decode(PostgresJSONB.self, at: 0),
+                                 closures: try row.decode([PostgresDate].self, at: 1), updatedAt: try row.decode(Date.self, at: 2))
     }
 
     static func postgresDate(_ date: CalendarDate) -> PostgresDate {
