@@ -73,6 +73,19 @@ func migrate(_ migrator: Migrator, logger: Logger) {
     }
 }
 
+/// The migrations of CME_HOME, or a one-sentence stop.
+func loadMigrations(_ settings: Settings) -> [Migration] {
+    do { return try Migration.load(from: settings.home + "/migrations") } catch { fail(error.description) }
+}
+
+/// For the one-shot commands: a small pool, migrated (unless CME_MIGRATE=0), and the use cases over it.
+func openServices(_ settings: Settings, logger: Logger) -> (Database, CMEServices) {
+    let database = Database(url: settings.databaseURL, poolSize: 2)
+    let migrator = Migrator(database: database, migrations: loadMigrations(settings))
+    if settings.migrateOnStart { migrate(migrator, logger: logger) }
+    return (database, CMEServices(database: database, migrator: migrator))
+}
+
 /// Each connection is a descriptor, and distributions start processes with a soft limit of 1,024:
 /// raise it towards the hard limit so the connection cap, not `EMFILE`, is what bounds connections.
 func raiseDescriptorLimit(toServe connections: Int, logger: Logger) {
@@ -101,10 +114,8 @@ switch command {
 case "migrate":
     let settings = loadSettings()
     let logger = Logger(level: settings.logLevel)
-    let migrations: [Migration]
-    do { migrations = try Migration.load(from: settings.home + "/migrations") } catch { fail(error.description) }
     let database = Database(url: settings.databaseURL, poolSize: 1)
-    migrate(Migrator(database: database, migrations: migrations), logger: logger)
+    migrate(Migrator(database: database, migrations: loadMigrations(settings)), logger: logger)
     logger.flush()
     exit(0)
 
@@ -119,8 +130,7 @@ case "serve":
     pthread_sigmask(SIG_BLOCK, &signals, nil)
 
     let logger = Logger(level: settings.logLevel)
-    let migrations: [Migration]
-    do { migrations = try Migration.load(from: settings.home + "/migrations") } catch { fail(error.description) }
+    let migrations = loadMigrations(settings)
     let openAPI: String
     do { openAPI = try String(contentsOfFile: settings.home + "/openapi.yaml", encoding: .utf8) } catch {
         fail("cannot read \(settings.home)/openapi.yaml.")
@@ -169,12 +179,7 @@ case "create-client":
         rest = rest.dropFirst()
     }
     guard let la = options["--la"].flatMap(LACode.init) else { fail("--la must be a 3-digit LA code.", code: 2) }
-    let migrations: [Migration]
-    do { migrations = try Migration.load(from: settings.home + "/migrations") } catch { fail(error.description) }
-    let database = Database(url: settings.databaseURL, poolSize: 2)
-    let migrator = Migrator(database: database, migrations: migrations)
-    if settings.migrateOnStart { migrate(migrator, logger: logger) }
-    let services = CMEServices(database: database, migrator: migrator)
+    let (database, services) = openServices(settings, logger: logger)
     let actor = Actor(clientID: nil, role: "cli", laCode: la.value, requestID: "cli-create-client-\(getpid())")
     do {
         if try runBlocking({ try await services.councils.register(laCode: la, name: nil, as: actor) }) {
@@ -202,12 +207,7 @@ case "create-client":
 case "seed-demo":
     let settings = loadSettings()
     let logger = Logger(level: .warning)
-    let migrations: [Migration]
-    do { migrations = try Migration.load(from: settings.home + "/migrations") } catch { fail(error.description) }
-    let database = Database(url: settings.databaseURL, poolSize: 2)
-    let migrator = Migrator(database: database, migrations: migrations)
-    if settings.migrateOnStart { migrate(migrator, logger: logger) }
-    let services = CMEServices(database: database, migrator: migrator)
+    let (database, services) = openServices(settings, logger: logger)
     do {
         print(try runBlocking { try await DemoCouncil.seed(services) }, terminator: "")
     } catch {
@@ -231,12 +231,7 @@ case "import-schools":
     let started = Date()
     let parsed = GIASExtract.parse(Array(data), onlyLA: onlyLA)
     if let fileError = parsed.fileError { fail("\(rest[0]) is not a GIAS extract: \(fileError).") }
-    let migrations: [Migration]
-    do { migrations = try Migration.load(from: settings.home + "/migrations") } catch { fail(error.description) }
-    let database = Database(url: settings.databaseURL, poolSize: 2)
-    let migrator = Migrator(database: database, migrations: migrations)
-    if settings.migrateOnStart { migrate(migrator, logger: logger) }
-    let services = CMEServices(database: database, migrator: migrator)
+    let (database, services) = openServices(settings, logger: logger)
     let onTerminal = isatty(2) == 1
     var imported = 0, updated = 0, notRegistered = 0
     let byCouncil = Dictionary(grouping: parsed.schools, by: { $0.laCode.value })
