@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The executable as a user meets it: run with no arguments, and with a malformed DATABASE_URL.
 @Suite struct CommandLineTests {
@@ -78,5 +79,26 @@ import Testing
         #expect(r.stderr.hasSuffix(").\n"))
         #expect(r.stderr.filter { $0 == "\n" }.count == 1, "one line")
         #expect(r.stdout.isEmpty)
+    }
+
+    @Test func createClientPrintsTheTokenAloneAndImportSchoolsSummarises() async throws {
+        let url = try await TestDatabase.makeFresh(named: "cli_clients")
+        let env = ["PATH": "/usr/bin:/bin", "DATABASE_URL": url, "CME_HOME": Self.repositoryRoot]
+        let admin = try await Self.run(["create-client", "--la", "372", "--role", "admin", "--name", "First admin"], environment: env)
+        #expect(admin.status == 0, "\(admin.stderr)")
+        #expect(admin.stdout.wholeMatch(of: /[A-Za-z0-9_-]{43}\n/) != nil, "the token alone on stdout: \(admin.stdout)")
+        #expect(admin.stderr.contains("registered council 372"))
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("gias-\(UUID().uuidString).csv")
+        try Data("URN,LA (code),EstablishmentNumber,EstablishmentName\n106934,372,2001,\"Wath, Victoria\"\n10693X,372,2002,Bad\n".utf8).write(to: csv)
+        let imported = try await Self.run(["import-schools", csv.path, "--la", "372"], environment: env)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.hasPrefix("imported 1, updated 0, rejected 1"), "\(imported.stdout)")
+        #expect(imported.stdout.contains("line 3: the URN '10693X' is not 6 digits"))
+        let school = try await Self.run(["create-client", "--la", "372", "--role", "school", "--name", "MIS", "--school-urn", "106934"], environment: env)
+        #expect(school.status == 0 && school.stdout.count == 44, "\(school.stderr)")
+        let refused = try await Self.run(["create-client", "--la", "372", "--role", "school", "--name", "MIS", "--school-urn", "999999"], environment: env)
+        #expect(refused.status == 2)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.stderr == "cme-tracker: the client was not created: school-urn is not a registered school of this council.\n")
     }
 }
