@@ -153,6 +153,22 @@ extension Database {
         }
     }
 
+    /// The reply already stored for a claim, if any (a mismatching request throws
+    /// `IdempotencyMismatch`). For work that cannot run in one transaction but is idempotent in
+    /// effect (a large import in batches): check first, do the work, then store the reply with `write`.
+    public func storedReply(for claim: IdempotencyClaim, as actor: Actor) async throws -> StoredReply? {
+        guard let clientID = actor.clientID else { return nil }
+        return try await read(as: actor) { unit -> StoredReply? in
+            let rows = try await unit.query("""
+                SELECT request_hash, status, response_body FROM idempotency_keys
+                WHERE client_id = \(clientID) AND key = \(claim.key) AND status <> 0
+                """)
+            guard let row = rows.first else { return nil }
+            guard try row.decode(String.self, at: 0) == Self.hex(claim.requestHash) else { throw IdempotencyMismatch() }
+            return StoredReply(status: try row.decode(Int.self, at: 1), body: Array(try row.decode(Data.self, at: 2)), replayed: true)
+        }
+    }
+
     /// A read: one transaction with the tenant set; the audit events it records (reads of a child's
     /// personal data) are written in it. It commits with `synchronous_commit = off`: a crash can lose
     /// the last moments of read events, never a write's.

@@ -129,6 +129,15 @@ import TestSupport
         #expect(notCSV?.status == 422)
         let json = await f.request("POST", "/v1/admin/schools/import", token: f.tokens[.admin], json: "{}")
         #expect(json?.status == 415)
+        // With a key, a repeat answers the first summary; another file under the key is 422.
+        let keyed: HTTPHeaders = ["Authorization": "Bearer " + f.tokens[.admin]!, "Content-Type": "text/csv", "Idempotency-Key": "gias-1"]
+        let once = try #require(await call(f.router, "POST", "/v1/admin/schools/import", headers: keyed, body: Array(csv.utf8)))
+        let twice = try #require(await call(f.router, "POST", "/v1/admin/schools/import", headers: keyed, body: Array(csv.utf8)))
+        #expect(once.status == 200 && twice.status == 200)
+        #expect(twice.body == once.body)
+        #expect(twice.headers["Idempotent-Replayed"] == "true")
+        let otherFile = await call(f.router, "POST", "/v1/admin/schools/import", headers: keyed, body: Array((csv + "106941,372,Rotherham,2013,More,x,y,z,S1,x\r\n").utf8))
+        #expect(otherFile?.status == 422)
         await f.database.shutdown()
     }
 

@@ -59,10 +59,13 @@ enum SchoolRoutes {
             } ?? ""
             guard type == "text/csv" else { throw ServiceError.unsupportedMediaType("The body must be text/csv: the GIAS extract.") }
             guard !request.body.isEmpty else { throw ServiceError.malformed("The body is empty: send the GIAS CSV extract.") }
-            let summary = try await schools.importExtract(request.body, as: context.actor)
-            return try API.json(ImportDTO(imported: summary.imported, updated: summary.updated,
-                                          rejected: summary.rejected.map { .init(line: $0.line, reason: $0.reason) },
-                                          skippedOtherCouncils: summary.skippedOtherCouncils))
+            let reply = try await schools.importExtract(request.body, as: context.actor, idempotency: try API.idempotency(request)) { summary in
+                StoredReply(status: 200, body: Array(try API.encoder.encode(ImportDTO(
+                    imported: summary.imported, updated: summary.updated,
+                    rejected: summary.rejected.map { .init(line: $0.line, reason: $0.reason) },
+                    skippedOtherCouncils: summary.skippedOtherCouncils))))
+            }
+            return API.response(reply)
         }
     }
 }

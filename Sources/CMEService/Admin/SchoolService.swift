@@ -62,6 +62,20 @@ public struct SchoolService: Sendable {
 
     /// Loads a GIAS extract into the actor's council: only that council's rows are taken; bad rows
     /// are reported by line with the reason, good ones kept. A file that is not a GIAS CSV is 422.
+    /// With an `Idempotency-Key`: a repeat answers the first summary. The batches are not one
+    /// transaction, but loading the same rows twice changes nothing, so a retry after a crash is safe;
+    /// the summary is stored once the batches are in.
+    public func importExtract(_ bytes: [UInt8], as actor: Actor, idempotency: IdempotencyClaim?,
+                              reply: @Sendable (ImportSummary) throws -> StoredReply) async throws -> StoredReply {
+        if let claim = idempotency, let stored = try await database.storedReply(for: claim, as: actor) { return stored }
+        let summary = try await importExtract(bytes, as: actor)
+        guard let claim = idempotency else { return try reply(summary) }
+        return try await database.write(as: actor, idempotency: claim) { unit in
+            unit.audit("import", subjectType: "school", subjectID: "extract")
+            return try reply(summary)
+        }
+    }
+
     public func importExtract(_ bytes: [UInt8], as actor: Actor) async throws -> ImportSummary {
         guard let la = LACode(actor.laCode) else { throw ServiceError.notFound }
         let parsed = GIASExtract.parse(bytes, onlyLA: la)
