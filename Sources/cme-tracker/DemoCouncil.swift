@@ -3,7 +3,7 @@ import CMEService
 import CMEStore
 import Foundation
 
-/// The demo council of `seed-demo` (and `make run`): LA 372 with Rotherham's policy, five fictional
+/// The demo council of `seed-demo` (and `make run`): LA 372 on the national default policy, five fictional
 /// schools, this academic year's term dates, and one client per role. Safe to re-run: schools and
 /// the calendar are upserted; the previous demo clients are deleted and new ones made, since a token
 /// is shown only once.

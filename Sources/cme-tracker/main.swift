@@ -18,8 +18,8 @@ let usage = """
       cme-tracker create-client --la CODE --role ROLE --name NAME [--school-urn URN]
                              [--agency-type TYPE] [--agency-name NAME]
                              Create an API client and print its token (alone, on stdout; shown once).
-                             Registers the council (LA CODE) with its policy if it is new.
-      cme-tracker seed-demo  Load a demo council (LA 372, Rotherham's policy, a few schools, this
+                             Registers the council (LA CODE), on the national default policy, if new.
+      cme-tracker seed-demo  Load a demo council (LA 372, national default policy, a few schools, this
                              academic year's term dates) and print a new token for each role.
       cme-tracker import-schools FILE [--la CODE]
                              Load a GIAS CSV extract into the register of schools: of council CODE
@@ -183,7 +183,7 @@ case "create-client":
     let actor = Actor(clientID: nil, role: "cli", laCode: la.value, requestID: "cli-create-client-\(getpid())")
     do {
         if try runBlocking({ try await services.councils.register(laCode: la, name: nil, as: actor) }) {
-            FileHandle.standardError.write(Data("cme-tracker: registered council \(la.value) with its policy.\n".utf8))
+            FileHandle.standardError.write(Data("cme-tracker: registered council \(la.value) on the national default policy.\n".utf8))
         }
         let input = NewClient(role: options["--role"], name: options["--name"], schoolURN: options["--school-urn"],
                               agencyType: options["--agency-type"], agencyName: options["--agency-name"])

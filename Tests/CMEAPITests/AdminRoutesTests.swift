@@ -145,7 +145,9 @@ import TestSupport
         let f = try await SecurityFixture.make("policy")
         let admin = f.tokens[.admin]
         let current = f.object(await f.request("GET", "/v1/admin/policy", token: admin))
-        #expect(current["preset"] as? String == "rotherham")
+        #expect(current["preset"] is NSNull, "a new council starts on the national defaults")
+        #expect((current["policy"] as? [String: Any])?["removal_needs_council_agreement"] as? Bool == false)
+        #expect(current["name"] as? String == "Rotherham")
         #expect(await f.request("PUT", "/v1/admin/policy", token: admin, json: #"{"preset":"medway"}"#)?.status == 200)
         #expect(f.object(await f.request("GET", "/v1/admin/policy", token: admin))["preset"] as? String == "medway")
         var policy = try #require(current["policy"] as? [String: Any])

@@ -6,7 +6,7 @@ import TestSupport
 @testable import CMEStore
 import CMEDomain
 
-/// Two councils, 372 (Rotherham, preset) and 373, each with a school, and a client of every role in
+/// Two councils, 372 (Rotherham) and 373, each with a school, and a client of every role in
 /// 372 plus an admin in 373, on a fresh migrated database, behind the real router.
 struct SecurityFixture {
     var database: Database

@@ -21,14 +21,15 @@ public struct CouncilService: Sendable {
         return e
     }()
 
-    /// Registers the council if it is new, with its preset's policy when it has one, else the national
-    /// default; true when it was new.
+    /// Registers the council if it is new, with the national default policy (an admin may adopt its
+    /// preset with `PUT /v1/admin/policy`), named as its preset names it when there is one; true when
+    /// it was new.
     public func register(laCode: LACode, name: String?, as actor: Actor) async throws -> Bool {
         let preset = PolicyPreset.preset(for: laCode)
-        let policy = preset?.policy ?? .nationalDefault
+        let policy = DeadlinePolicy.nationalDefault
         let reply = try await database.write(as: actor) { unit in
             let created = try await unit.council.register(name: name ?? preset?.councilName ?? "Council \(laCode.value)",
-                                                          policyJSON: Array(try Self.encoder.encode(policy)), preset: preset?.rawValue)
+                                                          policyJSON: Array(try Self.encoder.encode(policy)), preset: nil)
             unit.audit(created ? "register" : "verify", subjectType: "policy", subjectID: laCode.value)
             return StoredReply(status: created ? 201 : 200, body: [])
         }
