@@ -44,8 +44,8 @@ struct Settings {
             logLevel: try level(env["LOG_LEVEL"]),
             migrateOnStart: try flag(env, "CME_MIGRATE", default: true),
             home: try locateHome(env),
-            rateLimitPerSecond: try integer(env, "CME_RATE_LIMIT", default: 50, range: 0...100_000),
-            rateLimitBurst: try integer(env, "CME_RATE_BURST", default: 200, range: 1...1_000_000))
+            rateLimitPerSecond: try integer(env, "CME_RATE_LIMIT", default: 2_000, range: 0...1_000_000),
+            rateLimitBurst: try integer(env, "CME_RATE_BURST", default: 4_000, range: 1...10_000_000))
     }
 
     private static func integer(_ env: [String: String], _ name: String, default value: Int, range: ClosedRange<Int>) throws(SettingsError) -> Int {

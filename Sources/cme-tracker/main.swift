@@ -35,8 +35,8 @@ let usage = """
       CME_MIGRATE        0 to skip migrating at start-up (default 1)
       LOG_LEVEL          debug | info | warning | error (default info)
       CME_HOME           folder with migrations/ and openapi.yaml (default: found from the working folder)
-      CME_RATE_LIMIT     requests per second each API client may make on average (default 50; 0: no limit)
-      CME_RATE_BURST     requests a client may make at once before the limit applies (default 200)
+      CME_RATE_LIMIT     requests per second each API client may make on average (default 2000; 0: no limit)
+      CME_RATE_BURST     requests a client may make at once before the limit applies (default 4000)
 
     """
 
