@@ -131,7 +131,7 @@ extension Database {
                 if claimed == 0 {
                     let rows = try await conn.query("""
                         SELECT request_hash, status, response_body FROM idempotency_keys
-                        WHERE client_id = \(clientID) AND key = \(claim.key)
+                        WHERE la_code = \(actor.laCode) AND client_id = \(clientID) AND key = \(claim.key)
                         """)
                     guard let row = rows.first else { throw IdempotencyMismatch() }
                     guard try row.decode(String.self, at: 0) == Self.hex(claim.requestHash) else { throw IdempotencyMismatch() }
@@ -142,7 +142,7 @@ extension Database {
                 try await unit.writeAuditEvents()
                 try await conn.execute("""
                     UPDATE idempotency_keys SET status = \(Int32(reply.status)), response_body = \(Data(reply.body))
-                    WHERE client_id = \(clientID) AND key = \(claim.key)
+                    WHERE la_code = \(actor.laCode) AND client_id = \(clientID) AND key = \(claim.key)
                     """)
                 return reply
             }
@@ -161,7 +161,7 @@ extension Database {
         return try await read(as: actor) { unit -> StoredReply? in
             let rows = try await unit.query("""
                 SELECT request_hash, status, response_body FROM idempotency_keys
-                WHERE client_id = \(clientID) AND key = \(claim.key) AND status <> 0
+                WHERE la_code = \(actor.laCode) AND client_id = \(clientID) AND key = \(claim.key) AND status <> 0
                 """)
             guard let row = rows.first else { return nil }
             guard try row.decode(String.self, at: 0) == Self.hex(claim.requestHash) else { throw IdempotencyMismatch() }
