@@ -12,9 +12,20 @@ public struct UPN: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Trims surrounding whitespace, upper-cases and checks every rule, in the order a reader
     /// would (length, characters by position, then the check letter).
     public static func parse(_ text: String) -> Result<UPN, UPNError> {
-        let normalised = text.trimmingWhitespace().uppercased()
+        let trimmed = text.trimmingWhitespace()
+        guard trimmed.count == 13 else { return .failure(.wrongLength(trimmed.count)) }
+        // ASCII only, checked before anything else: Swift's Character equality is canonical
+        // equivalence, so U+212A KELVIN SIGN would otherwise pass as the check letter K and a second
+        // spelling of one child's UPN would be stored. (Upper-casing non-ASCII could also change it.)
+        for (offset, character) in trimmed.enumerated() where !character.isASCII {
+            switch offset + 1 {
+            case 1: return .failure(.checkLetterNotInTable(character))
+            case 13: return .failure(.invalidFinalCharacter(character))
+            default: return .failure(.notADigit(position: offset + 1, found: character))
+            }
+        }
+        let normalised = trimmed.uppercased()
         let characters = Array(normalised)
-        guard characters.count == 13 else { return .failure(.wrongLength(characters.count)) }
         guard checkLetters.contains(characters[0]) else { return .failure(.checkLetterNotInTable(characters[0])) }
         for position in 2...12 where !characters[position - 1].isASCIIDigit {
             return .failure(.notADigit(position: position, found: characters[position - 1]))

@@ -89,4 +89,24 @@ struct UPNTests {
         #expect(UPNError.notADigit(position: 7, found: "A").message.contains("character 7"))
         #expect(UPNError.wrongLength(12).message.contains("12"))
     }
+
+    @Test func aKelvinSignIsNotTheCheckLetterK() throws {
+        // Find a valid UPN whose check letter is K, then spell its K as U+212A KELVIN SIGN.
+        var valid: UPN?
+        for n in 0..<100_000 {
+            let twelve = "372" + "4001" + "26" + String(format: "%03d", n % 1000)
+            if let letter = UPN.expectedCheckLetter(for: twelve), letter == "K", let upn = UPN("K" + twelve) {
+                valid = upn
+                break
+            }
+        }
+        let upn = try #require(valid)
+        let kelvin = "\u{212A}" + upn.value.dropFirst()
+        #expect(Character("\u{212A}") == Character("K"), "the trap: Swift calls them equal")
+        #expect(UPN(kelvin) == nil)
+        #expect(UPN.parse(kelvin) == .failure(.checkLetterNotInTable("\u{212A}")))
+        let lastKelvin = String(upn.value.dropLast()) + "\u{212A}"
+        #expect(UPN(lastKelvin) == nil)
+        #expect(UPN(upn.value)?.value.utf8.allSatisfy { $0 < 0x80 } == true)
+    }
 }
