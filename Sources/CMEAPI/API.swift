@@ -17,6 +17,7 @@ public enum API {
         SchoolRoutes.register(on: &api)
         CalendarRoutes.register(on: &api)
         AuditRoutes.register(on: &api)
+        ChildRoutes.register(on: &api)
         ReferenceRoutes.register(on: &api)
         return (api.router, api.rules)
     }

@@ -11,6 +11,7 @@ public struct CMEServices: Sendable {
     public let councils: CouncilService
     public let schools: SchoolService
     public let calendars: CalendarService
+    public let children: ChildService
 
     public init(database: Database, migrator: Migrator, rateLimiter: RateLimiter? = nil, tokenCacheLifetime: Duration = .seconds(5)) {
         operations = OperationsService(database: database, migrator: migrator)
@@ -21,5 +22,6 @@ public struct CMEServices: Sendable {
         councils = CouncilService(database: database)
         schools = SchoolService(database: database)
         calendars = CalendarService(database: database)
+        children = ChildService(database: database)
     }
 }

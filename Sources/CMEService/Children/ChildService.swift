@@ -1,0 +1,107 @@
+import CMEDomain
+import CMEStore
+import Foundation
+import Postgres
+
+/// Finding and reading children (`GET /v1/children`, `GET /v1/children/{id}`). Every child a caller
+/// is shown is a read of personal data, audited in the same transaction.
+public struct ChildService: Sendable {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    /// What a search gives: any of a UPN, a last name (with or without first name), a date of birth.
+    public struct Search: Sendable, Equatable {
+        public var upn: String?
+        public var firstName: String?
+        public var lastName: String?
+        public var dateOfBirth: CalendarDate?
+        public init(upn: String?, firstName: String?, lastName: String?, dateOfBirth: CalendarDate?) {
+            self.upn = upn
+            self.firstName = firstName
+            self.lastName = lastName
+            self.dateOfBirth = dateOfBirth
+        }
+    }
+
+    /// A scored candidate.
+    public struct Candidate: Sendable, Equatable {
+        public var child: ChildRow
+        public var score: Double
+        public var reasons: [MatchReason]
+    }
+
+    static func date(_ d: CalendarDate) -> PostgresDate? { PostgresDate(year: d.year, month: d.month, day: d.day) }
+
+    static func calendarDate(_ d: PostgresDate?) -> CalendarDate? {
+        d.flatMap { CalendarDate(year: $0.year, month: $0.month, day: $0.day) }
+    }
+
+    /// Candidates scored by CMEDomain's matcher, best first, at most `limit`.
+    public func search(_ s: Search, as actor: Actor, limit: Int) async throws -> [Candidate] {
+        let upn = s.upn.map { $0.uppercased() }
+        let probe = ChildRecord(upn: upn.flatMap(UPN.init), firstName: s.firstName ?? "", lastName: s.lastName ?? "",
+                                dateOfBirth: s.dateOfBirth)
+        let swapped = s.dateOfBirth.flatMap { d in d.day <= 12 && d.day != d.month ? CalendarDate(year: d.year, month: d.day, day: d.month) : nil }
+        return try await database.read(as: actor) { unit in
+            let rows = try await unit.children.candidates(upn: upn, lastNameKey: s.lastName.map(NameNormalisation.compact),
+                                                           dateOfBirth: s.dateOfBirth.flatMap(Self.date),
+                                                           swappedDateOfBirth: swapped.flatMap(Self.date))
+            var scored: [Candidate] = []
+            for row in rows {
+                let known = ChildRecord(upn: row.upn.flatMap(UPN.init), firstName: row.firstName, lastName: row.lastName,
+                                        dateOfBirth: Self.calendarDate(row.dateOfBirth))
+                var m = ChildMatching.match(probe, known)
+                if let upn, let stored = row.upn, Array(stored.utf8) == Array(upn.utf8), !m.reasons.contains(.upnExact) {
+                    // The UPN searched for is on record (even one whose check letter is wrong): certain.
+                    m = ChildMatch(score: 1, reasons: [.upnExact] + m.reasons)
+                }
+                if s.firstName == nil, s.lastName != nil, m.score < ChildMatching.candidateThreshold,
+                   NameNormalisation.compact(row.lastName) == NameNormalisation.compact(s.lastName!) {
+                    // A search by last name alone: an exact last name is what was asked for.
+                    m = ChildMatch(score: ChildMatching.candidateThreshold, reasons: [.nameExact])
+                }
+                if m.isCandidate { scored.append(Candidate(child: row, score: m.score, reasons: m.reasons)) }
+            }
+            scored.sort { ($0.score, $1.child.id.uuidString) > ($1.score, $0.child.id.uuidString) }
+            let shown = Array(scored.prefix(limit))
+            for c in shown { unit.audit("search", subjectType: "child", subjectID: c.child.id.uuidString.lowercased()) }
+            return shown
+        }
+    }
+
+    public func child(_ id: UUID, as actor: Actor) async throws -> ChildRow {
+        try await database.read(as: actor) { unit in
+            guard let row = try await unit.children.find(id) else { throw ServiceError.notFound }
+            unit.audit("read", subjectType: "child", subjectID: id.uuidString.lowercased())
+            return row
+        }
+    }
+
+    /// Records a child (the referral and roll-notification use cases create children; tests and the
+    /// benchmark seed them here).
+    public func record(_ child: ChildRow, as actor: Actor) async throws {
+        _ = try await database.write(as: actor) { unit in
+            try await unit.children.insert(child)
+            unit.audit("create", subjectType: "child", subjectID: child.id.uuidString.lowercased())
+            return StoredReply(status: 201, body: [])
+        }
+    }
+
+    /// A row for a new child, with its name keys.
+    public static func newRow(upn: UPN?, firstName: String, lastName: String, dateOfBirth: CalendarDate?, gender: Gender? = nil,
+                              postcode: String? = nil) -> ChildRow {
+        ChildRow(id: UUID(), upn: upn?.value, firstName: firstName, lastName: lastName,
+                 firstNameKey: NameNormalisation.compact(firstName), lastNameKey: NameNormalisation.compact(lastName),
+                 dateOfBirth: dateOfBirth.flatMap(date), gender: gender?.rawValue,
+                 addressJSON: postcode.map { "{\"postcode\":\(JSONStringLiteral.quote($0))}" },
+                 postcodeKey: postcode.map { $0.uppercased().filter { !$0.isWhitespace } })
+    }
+}
+
+/// A JSON string literal, for the little JSON the service writes itself.
+enum JSONStringLiteral {
+    static func quote(_ s: String) -> String {
+        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+}
