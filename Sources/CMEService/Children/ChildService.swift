@@ -44,7 +44,8 @@ public struct ChildService: Sendable {
                                 dateOfBirth: s.dateOfBirth)
         let swapped = s.dateOfBirth.flatMap { d in d.day <= 12 && d.day != d.month ? CalendarDate(year: d.year, month: d.day, day: d.month) : nil }
         return try await database.read(as: actor) { unit in
-            let rows = try await unit.children.candidates(upn: upn, lastNameKey: s.lastName.map(NameNormalisation.compact),
+            let rows = try await unit.children.candidates(upn: upn, firstNameKey: s.firstName.map(NameNormalisation.compact),
+                                                           lastNameKey: s.lastName.map(NameNormalisation.compact),
                                                            dateOfBirth: s.dateOfBirth.flatMap(Self.date),
                                                            swappedDateOfBirth: swapped.flatMap(Self.date))
             var scored: [Candidate] = []

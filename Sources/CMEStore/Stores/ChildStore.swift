@@ -65,6 +65,12 @@ public struct ChildStore: Sendable {
         postcode_key, phone, gp
         """
 
+    static let qualifiedColumns: PostgresQuery = """
+        c.id, c.upn, c.first_name, c.last_name, c.other_names, c.first_name_key, c.last_name_key, c.date_of_birth, c.gender,
+        c.ethnicity, c.eal, c.fsm, c.sen, c.looked_after, c.child_protection_plan, c.child_in_need_plan, c.vulnerable_groups,
+        c.address::text, c.postcode_key, c.phone, c.gp
+        """
+
     static func decode(_ r: PostgresRow) throws -> ChildRow {
         ChildRow(id: try r.decode(UUID.self, at: 0), upn: try r.decode(String?.self, at: 1), firstName: try r.decode(String.self, at: 2),
                  lastName: try r.decode(String.self, at: 3), otherNames: try r.decode([String].self, at: 4),
@@ -94,27 +100,47 @@ public struct ChildStore: Sendable {
             .first.map(Self.decode)
     }
 
-    /// Children who may be the one described: the same UPN, the same or day-month-swapped date of
-    /// birth, or a last name within trigram reach. Each branch uses its own index (upn, date of birth,
-    /// the trigram GIN on the last-name key); the matcher then scores what comes back.
-    public func candidates(upn: String?, lastNameKey: String?, dateOfBirth: PostgresDate?, swappedDateOfBirth: PostgresDate?,
-                           limit: Int = 500) async throws -> [ChildRow] {
+    /// Children who may be the one described, each branch on its own index: the same UPN; the same
+    /// or day-month-swapped date of birth; the same last name (any date); and, only when no date of
+    /// birth is given, a last name within trigram reach (a fuzzy name with no date is no candidate
+    /// for the matcher otherwise). The matcher then scores what comes back.
+    public func candidates(upn: String?, firstNameKey: String?, lastNameKey: String?, dateOfBirth: PostgresDate?,
+                           swappedDateOfBirth: PostgresDate?, limit: Int = 1_000) async throws -> [ChildRow] {
         var branches: [PostgresQuery] = []
         if let upn { branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND upn = \(upn)") }
-        if let dateOfBirth {
-            branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND date_of_birth = \(dateOfBirth)")
+        // A date of birth alone finds every child born that day (a few hundred in a million); with a
+        // name, only those whose name shares enough trigrams with it, either way round, go on to the
+        // matcher (names further apart than that are no candidates for it anyway).
+        var nameNear: PostgresQuery = ""
+        if let lastNameKey, !lastNameKey.isEmpty {
+            let first = firstNameKey ?? lastNameKey
+            nameNear = """
+                AND (similarity(last_name_key, \(lastNameKey)) >= 0.2 OR similarity(first_name_key, \(lastNameKey)) >= 0.2
+                     OR similarity(first_name_key, \(first)) >= 0.2 OR similarity(last_name_key, \(first)) >= 0.2)
+                """
         }
-        if let swappedDateOfBirth {
-            branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND date_of_birth = \(swappedDateOfBirth)")
+        for date in [dateOfBirth, swappedDateOfBirth].compactMap({ $0 }) {
+            branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND date_of_birth = \(date) \(sql: nameNear)")
         }
         if let lastNameKey, !lastNameKey.isEmpty {
-            branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND last_name_key % \(lastNameKey)")
+            if let firstNameKey, !firstNameKey.isEmpty {
+                branches.append("""
+                    SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND last_name_key = \(lastNameKey)
+                      AND first_name_key = \(firstNameKey)
+                    """)
+            } else {
+                branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND last_name_key = \(lastNameKey)")
+            }
+            if dateOfBirth == nil {
+                branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND last_name_key % \(lastNameKey)")
+            }
         }
         guard var union = branches.first else { return [] }
         for b in branches.dropFirst() { union = "\(sql: union) UNION \(sql: b)" }
+        // Joined rather than `id IN (...)`, so the few ids found are fetched by primary key.
         return try await unit.query("""
-            SELECT \(sql: Self.columns) FROM children WHERE la_code = \(unit.actor.laCode) AND id IN (\(sql: union))
-            LIMIT \(Int64(limit))
+            SELECT \(sql: Self.qualifiedColumns) FROM (\(sql: union) LIMIT \(Int64(limit))) AS found
+            JOIN children c ON c.id = found.id AND c.la_code = \(unit.actor.laCode)
             """).map(Self.decode)
     }
 }
