@@ -25,7 +25,7 @@ enum ChildRoutes {
             try c.encode(row.firstName, forKey: .firstName)
             try c.encode(row.lastName, forKey: .lastName)
             try c.encode(row.otherNames, forKey: .otherNames)
-            try c.encode(row.dateOfBirth?.description, forKey: .dateOfBirth)
+            try c.encode(row.dateOfBirth?.iso8601, forKey: .dateOfBirth)
             try c.encode(row.gender, forKey: .gender)
             try c.encode(row.ethnicity, forKey: .ethnicity)
             try c.encode(row.eal, forKey: .eal)

@@ -1,7 +1,6 @@
 import CMEDomain
 import CMEStore
 import Foundation
-import Postgres
 
 /// Finding and reading children (`GET /v1/children`, `GET /v1/children/{id}`). Every child a caller
 /// is shown is a read of personal data, audited in the same transaction.
@@ -31,12 +30,6 @@ public struct ChildService: Sendable {
         public var reasons: [MatchReason]
     }
 
-    static func date(_ d: CalendarDate) -> PostgresDate? { PostgresDate(year: d.year, month: d.month, day: d.day) }
-
-    static func calendarDate(_ d: PostgresDate?) -> CalendarDate? {
-        d.flatMap { CalendarDate(year: $0.year, month: $0.month, day: $0.day) }
-    }
-
     /// Candidates scored by CMEDomain's matcher, best first, at most `limit`.
     public func search(_ s: Search, as actor: Actor, limit: Int) async throws -> [Candidate] {
         let upn = s.upn.map { $0.uppercased() }
@@ -46,12 +39,11 @@ public struct ChildService: Sendable {
         return try await database.read(as: actor) { unit in
             let rows = try await unit.children.candidates(upn: upn, firstNameKey: s.firstName.map(NameNormalisation.compact),
                                                            lastNameKey: s.lastName.map(NameNormalisation.compact),
-                                                           dateOfBirth: s.dateOfBirth.flatMap(Self.date),
-                                                           swappedDateOfBirth: swapped.flatMap(Self.date))
+                                                           dateOfBirth: s.dateOfBirth, swappedDateOfBirth: swapped)
             var scored: [Candidate] = []
             for row in rows {
                 let known = ChildRecord(upn: row.upn.flatMap(UPN.init), firstName: row.firstName, lastName: row.lastName,
-                                        dateOfBirth: Self.calendarDate(row.dateOfBirth))
+                                        dateOfBirth: row.dateOfBirth)
                 var m = ChildMatching.match(probe, known)
                 if let upn, let stored = row.upn, Array(stored.utf8) == Array(upn.utf8), !m.reasons.contains(.upnExact) {
                     // The UPN searched for is on record (even one whose check letter is wrong): certain.
@@ -94,7 +86,7 @@ public struct ChildService: Sendable {
                               postcode: String? = nil) -> ChildRow {
         ChildRow(id: UUID(), upn: upn?.value, firstName: firstName, lastName: lastName,
                  firstNameKey: NameNormalisation.compact(firstName), lastNameKey: NameNormalisation.compact(lastName),
-                 dateOfBirth: dateOfBirth.flatMap(date), gender: gender?.rawValue,
+                 dateOfBirth: dateOfBirth, gender: gender?.rawValue,
                  addressJSON: postcode.map { "{\"postcode\":\(JSONStringLiteral.quote($0))}" },
                  postcodeKey: postcode.map { $0.uppercased().filter { !$0.isWhitespace } })
     }

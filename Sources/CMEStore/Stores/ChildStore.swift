@@ -1,3 +1,4 @@
+import CMEDomain
 import Foundation
 import Postgres
 
@@ -10,7 +11,7 @@ public struct ChildRow: Sendable, Equatable {
     public var otherNames: [String]
     public var firstNameKey: String
     public var lastNameKey: String
-    public var dateOfBirth: PostgresDate?
+    public var dateOfBirth: CalendarDate?
     public var gender: String?
     public var ethnicity: String?
     public var eal: Bool?
@@ -27,7 +28,7 @@ public struct ChildRow: Sendable, Equatable {
     public var gp: String?
 
     public init(id: UUID, upn: String?, firstName: String, lastName: String, otherNames: [String] = [], firstNameKey: String,
-                lastNameKey: String, dateOfBirth: PostgresDate?, gender: String? = nil, ethnicity: String? = nil, eal: Bool? = nil,
+                lastNameKey: String, dateOfBirth: CalendarDate?, gender: String? = nil, ethnicity: String? = nil, eal: Bool? = nil,
                 fsm: Bool? = nil, sen: String? = nil, lookedAfter: Bool = false, childProtectionPlan: Bool = false,
                 childInNeedPlan: Bool = false, vulnerableGroups: [String] = [], addressJSON: String? = nil,
                 postcodeKey: String? = nil, phone: String? = nil, gp: String? = nil) {
@@ -71,11 +72,20 @@ public struct ChildStore: Sendable {
         c.address::text, c.postcode_key, c.phone, c.gp
         """
 
+    /// Dates cross the store's edge as CMEDomain's `CalendarDate`; PostgreSQL's type stays in here.
+    static func postgresDate(_ d: CalendarDate?) -> PostgresDate? {
+        d.flatMap { PostgresDate(year: $0.year, month: $0.month, day: $0.day) }
+    }
+
+    static func calendarDate(_ d: PostgresDate?) -> CalendarDate? {
+        d.flatMap { CalendarDate(year: $0.year, month: $0.month, day: $0.day) }
+    }
+
     static func decode(_ r: PostgresRow) throws -> ChildRow {
         ChildRow(id: try r.decode(UUID.self, at: 0), upn: try r.decode(String?.self, at: 1), firstName: try r.decode(String.self, at: 2),
                  lastName: try r.decode(String.self, at: 3), otherNames: try r.decode([String].self, at: 4),
                  firstNameKey: try r.decode(String.self, at: 5), lastNameKey: try r.decode(String.self, at: 6),
-                 dateOfBirth: try r.decode(PostgresDate?.self, at: 7), gender: try r.decode(String?.self, at: 8),
+                 dateOfBirth: Self.calendarDate(try r.decode(PostgresDate?.self, at: 7)), gender: try r.decode(String?.self, at: 8),
                  ethnicity: try r.decode(String?.self, at: 9), eal: try r.decode(Bool?.self, at: 10), fsm: try r.decode(Bool?.self, at: 11),
                  sen: try r.decode(String?.self, at: 12), lookedAfter: try r.decode(Bool.self, at: 13),
                  childProtectionPlan: try r.decode(Bool.self, at: 14), childInNeedPlan: try r.decode(Bool.self, at: 15),
@@ -89,7 +99,7 @@ public struct ChildStore: Sendable {
                                   gender, ethnicity, eal, fsm, sen, looked_after, child_protection_plan, child_in_need_plan,
                                   vulnerable_groups, address, postcode_key, phone, gp)
             VALUES (\(c.id), \(unit.actor.laCode), \(c.upn), \(c.firstName), \(c.lastName), \(c.otherNames), \(c.firstNameKey),
-                    \(c.lastNameKey), \(c.dateOfBirth), \(c.gender), \(c.ethnicity), \(c.eal), \(c.fsm), \(c.sen), \(c.lookedAfter),
+                    \(c.lastNameKey), \(Self.postgresDate(c.dateOfBirth)), \(c.gender), \(c.ethnicity), \(c.eal), \(c.fsm), \(c.sen), \(c.lookedAfter),
                     \(c.childProtectionPlan), \(c.childInNeedPlan), \(c.vulnerableGroups), \(c.addressJSON)::jsonb, \(c.postcodeKey),
                     \(c.phone), \(c.gp))
             """)
@@ -104,8 +114,8 @@ public struct ChildStore: Sendable {
     /// or day-month-swapped date of birth; the same last name (any date); and, only when no date of
     /// birth is given, a last name within trigram reach (a fuzzy name with no date is no candidate
     /// for the matcher otherwise). The matcher then scores what comes back.
-    public func candidates(upn: String?, firstNameKey: String?, lastNameKey: String?, dateOfBirth: PostgresDate?,
-                           swappedDateOfBirth: PostgresDate?, limit: Int = 1_000) async throws -> [ChildRow] {
+    public func candidates(upn: String?, firstNameKey: String?, lastNameKey: String?, dateOfBirth: CalendarDate?,
+                           swappedDateOfBirth: CalendarDate?, limit: Int = 1_000) async throws -> [ChildRow] {
         var branches: [PostgresQuery] = []
         if let upn { branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND upn = \(upn)") }
         // A date of birth alone finds every child born that day (a few hundred in a million); with a
@@ -119,7 +129,7 @@ public struct ChildStore: Sendable {
                      OR similarity(first_name_key, \(first)) >= 0.2 OR similarity(last_name_key, \(first)) >= 0.2)
                 """
         }
-        for date in [dateOfBirth, swappedDateOfBirth].compactMap({ $0 }) {
+        for date in [dateOfBirth, swappedDateOfBirth].compactMap({ Self.postgresDate($0) }) {
             branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND date_of_birth = \(date) \(sql: nameNear)")
         }
         if let lastNameKey, !lastNameKey.isEmpty {
