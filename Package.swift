@@ -21,7 +21,7 @@ let package = Package(
 
         // Domain, storage, use cases, API.
         .target(name: "CMEDomain"),
-        .target(name: "CMEStore", dependencies: ["Postgres", "CMEDomain"]),
+        .target(name: "CMEStore", dependencies: ["Postgres", "CMEDomain", "Runtime"]),
         .target(name: "CMEService", dependencies: ["CMEStore", "CMEDomain", "Runtime"]),
         .target(name: "CMEAPI", dependencies: ["HTTP", "CMEService"]),
         .executableTarget(name: "cme-tracker", dependencies: ["CMEAPI", "CMEService", "CMEStore", "CMEDomain", "Postgres", "HTTP", "Runtime"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Runtime
 
 /// Who is acting, as the audit trail records it (DESIGN.md 2.3): the client and its role, the council
 /// whose data it works on, and the request.
@@ -113,19 +114,34 @@ public final class UnitOfWork: @unchecked Sendable {
 
 extension Database {
     /// A write: `body` runs in one transaction with the tenant set; it must record at least one audit
-    /// event, which commits with it. With a claim, the key is taken first: a repeated key with the
-    /// same request returns the first reply without running `body`; with another request, throws
-    /// `IdempotencyMismatch`. The reply `body` returns is stored with the key in the same transaction.
-    public func write(as actor: Actor, idempotency: IdempotencyClaim? = nil,
-                      _ body: (UnitOfWork) async throws -> StoredReply) async throws -> StoredReply {
+    /// event, which commits with it (a write that records none is refused before it commits).
+    public func write<T: Sendable>(as actor: Actor, _ body: (UnitOfWork) async throws -> T) async throws -> T {
         try await pool.transaction { conn in
             let unit = UnitOfWork(connection: conn, actor: actor)
             try await unit.begin()
-            if let claim = idempotency, let clientID = actor.clientID {
+            let value = try await body(unit)
+            guard unit.hasAuditEvents else { throw UnauditedWrite() }
+            try await unit.writeAuditEvents()
+            return value
+        }
+    }
+
+    /// An idempotent write: as `write`, but the `Idempotency-Key` is claimed first, in the same
+    /// transaction. A repeated key with the same request returns the first reply without running
+    /// `body`; with another request, throws `IdempotencyMismatch`. The reply `body` returns is stored
+    /// with the key, so the key and the effect commit together. Without a claim (or a client, as for
+    /// the command line) it is a plain `write`.
+    public func write(as actor: Actor, idempotency: IdempotencyClaim?,
+                      _ body: (UnitOfWork) async throws -> StoredReply) async throws -> StoredReply {
+        guard let claim = idempotency, let clientID = actor.clientID else { return try await write(as: actor, body) }
+        return try await pool.transaction { conn in
+            let unit = UnitOfWork(connection: conn, actor: actor)
+            try await unit.begin()
+            do {
                 // Claim the key; a concurrent request with the same key waits here for the first to end.
                 let claimed = try await conn.execute("""
                     INSERT INTO idempotency_keys (client_id, key, la_code, request_hash, status, response_body)
-                    VALUES (\(clientID), \(claim.key), \(actor.laCode), \(Self.hex(claim.requestHash)), 0, \(Data()))
+                    VALUES (\(clientID), \(claim.key), \(actor.laCode), \(SHA256.hex(claim.requestHash)), 0, \(Data()))
                     ON CONFLICT (client_id, key) DO NOTHING
                     """)
                 if claimed == 0 {
@@ -134,7 +150,7 @@ extension Database {
                         WHERE la_code = \(actor.laCode) AND client_id = \(clientID) AND key = \(claim.key)
                         """)
                     guard let row = rows.first else { throw IdempotencyMismatch() }
-                    guard try row.decode(String.self, at: 0) == Self.hex(claim.requestHash) else { throw IdempotencyMismatch() }
+                    guard try row.decode(String.self, at: 0) == SHA256.hex(claim.requestHash) else { throw IdempotencyMismatch() }
                     return StoredReply(status: try row.decode(Int.self, at: 1), body: Array(try row.decode(Data.self, at: 2)), replayed: true)
                 }
                 let reply = try await body(unit)
@@ -146,10 +162,6 @@ extension Database {
                     """)
                 return reply
             }
-            let reply = try await body(unit)
-            guard unit.hasAuditEvents else { throw UnauditedWrite() }
-            try await unit.writeAuditEvents()
-            return reply
         }
     }
 
@@ -164,7 +176,7 @@ extension Database {
                 WHERE la_code = \(actor.laCode) AND client_id = \(clientID) AND key = \(claim.key) AND status <> 0
                 """)
             guard let row = rows.first else { return nil }
-            guard try row.decode(String.self, at: 0) == Self.hex(claim.requestHash) else { throw IdempotencyMismatch() }
+            guard try row.decode(String.self, at: 0) == SHA256.hex(claim.requestHash) else { throw IdempotencyMismatch() }
             return StoredReply(status: try row.decode(Int.self, at: 1), body: Array(try row.decode(Data.self, at: 2)), replayed: true)
         }
     }
@@ -183,13 +195,5 @@ extension Database {
             }
             return value
         }
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
-        return String(decoding: out, as: UTF8.self)
     }
 }

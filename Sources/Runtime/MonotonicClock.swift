@@ -1,5 +1,13 @@
 import Glibc
 
+extension Duration {
+    /// Whole nanoseconds, negative durations as zero: for deadlines on the monotonic clock.
+    public var nanoseconds: UInt64 {
+        let c = components
+        return UInt64(max(0, c.seconds)) &* 1_000_000_000 &+ UInt64(max(0, c.attoseconds / 1_000_000_000))
+    }
+}
+
 /// Monotonic nanoseconds, for deadlines and durations.
 @inline(__always)
 public func monotonicNanoseconds() -> UInt64 {

@@ -139,14 +139,11 @@ public struct CalendarService: Sendable {
         try Self.checkYear(academicYear)
         let (errors, calendar) = Self.validate(input, academicYear: academicYear)
         guard let calendar else { throw ServiceError.invalid(errors) }
-        var stored: CalendarRow?
-        _ = try await database.write(as: actor) { unit in
-            stored = try await unit.calendars.put(calendar)
+        return try await database.write(as: actor) { unit in
+            let stored = try await unit.calendars.put(calendar)
             unit.audit("update", subjectType: "calendar", subjectID: String(academicYear.startYear))
-            return StoredReply(status: 200, body: [])
+            return stored
         }
-        guard let stored else { throw ServiceError.internalFailure(kind: "CalendarNotStored") }
-        return stored
     }
 
     /// The year's stored calendar; `notFound` when this council has stored none for it.

@@ -98,10 +98,9 @@ public struct ClientService: Sendable {
 
     /// Deletes (revokes) a client; `.notFound` when this council has no live client with the id.
     public func delete(_ id: UUID, as actor: Actor) async throws {
-        _ = try await database.write(as: actor) { unit in
+        try await database.write(as: actor) { unit in
             guard try await unit.clients.revoke(id) else { throw ServiceError.notFound }
             unit.audit("delete", subjectType: "client", subjectID: id.uuidString.lowercased())
-            return StoredReply(status: 204, body: [])
         }
         authenticator.forget(clientID: id)
     }

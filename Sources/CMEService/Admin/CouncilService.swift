@@ -27,13 +27,12 @@ public struct CouncilService: Sendable {
     public func register(laCode: LACode, name: String?, as actor: Actor) async throws -> Bool {
         let preset = PolicyPreset.preset(for: laCode)
         let policy = DeadlinePolicy.nationalDefault
-        let reply = try await database.write(as: actor) { unit in
+        return try await database.write(as: actor) { unit in
             let created = try await unit.council.register(name: name ?? preset?.councilName ?? "Council \(laCode.value)",
                                                           policyJSON: Array(try Self.encoder.encode(policy)), preset: nil)
             unit.audit(created ? "register" : "verify", subjectType: "policy", subjectID: laCode.value)
-            return StoredReply(status: created ? 201 : 200, body: [])
+            return created
         }
-        return reply.status == 201
     }
 
     public func council(as actor: Actor) async throws -> Council {
@@ -52,11 +51,10 @@ public struct CouncilService: Sendable {
             nested.merge(errors, under: "/policy")
             throw ServiceError.invalid(nested)
         }
-        _ = try await database.write(as: actor) { unit in
+        try await database.write(as: actor) { unit in
             guard try await unit.council.find() != nil else { throw ServiceError.notFound }
             try await unit.council.setPolicy(Array(try Self.encoder.encode(policy)), preset: preset)
             unit.audit("update", subjectType: "policy", subjectID: actor.laCode)
-            return StoredReply(status: 200, body: [])
         }
         return try await council(as: actor)
     }

@@ -99,14 +99,13 @@ public struct SchoolService: Sendable {
         var start = 0
         while start < rows.count {
             let batch = Array(rows[start..<min(rows.count, start + batchSize)])
-            let reply = try await database.write(as: actor) { unit in
+            let new = try await database.write(as: actor) { unit in
                 let created = try await unit.schools.upsert(batch)
                 for school in batch {
                     unit.audit(created.contains(school.urn) ? "import" : "reimport", subjectType: "school", subjectID: school.urn)
                 }
-                return StoredReply(status: 200, body: Array("\(created.count)".utf8))
+                return created.count
             }
-            let new = Int(String(decoding: reply.body, as: UTF8.self)) ?? 0
             imported += new
             updated += batch.count - new
             done += batch.count

@@ -1,6 +1,7 @@
 import CMEDomain
 import CMEStore
 import Foundation
+import Runtime
 
 /// Finding and reading children (`GET /v1/children`, `GET /v1/children/{id}`). Every child a caller
 /// is shown is a read of personal data, audited in the same transaction.
@@ -74,10 +75,9 @@ public struct ChildService: Sendable {
     /// Records a child (the referral and roll-notification use cases create children; tests and the
     /// benchmark seed them here).
     public func record(_ child: ChildRow, as actor: Actor) async throws {
-        _ = try await database.write(as: actor) { unit in
+        try await database.write(as: actor) { unit in
             try await unit.children.insert(child)
             unit.audit("create", subjectType: "child", subjectID: child.id.uuidString.lowercased())
-            return StoredReply(status: 201, body: [])
         }
     }
 
@@ -87,14 +87,7 @@ public struct ChildService: Sendable {
         ChildRow(id: UUID(), upn: upn?.value, firstName: firstName, lastName: lastName,
                  firstNameKey: NameNormalisation.compact(firstName), lastNameKey: NameNormalisation.compact(lastName),
                  dateOfBirth: dateOfBirth, gender: gender?.rawValue,
-                 addressJSON: postcode.map { "{\"postcode\":\(JSONStringLiteral.quote($0))}" },
+                 addressJSON: postcode.map { "{\"postcode\":" + JSONText.quoted($0) + "}" },
                  postcodeKey: postcode.map { $0.uppercased().filter { !$0.isWhitespace } })
-    }
-}
-
-/// A JSON string literal, for the little JSON the service writes itself.
-enum JSONStringLiteral {
-    static func quote(_ s: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 }

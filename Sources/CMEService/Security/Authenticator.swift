@@ -50,8 +50,7 @@ public final class Authenticator: Sendable {
             cache.withLock { _ = $0.removeValue(forKey: hash) }
             throw .unauthenticated("The bearer token is not recognised.")
         }
-        let expires = now &+ UInt64(cacheLifetime.components.seconds) * 1_000_000_000
-            &+ UInt64(cacheLifetime.components.attoseconds / 1_000_000_000)
+        let expires = now &+ cacheLifetime.nanoseconds
         cache.withLock { entries in
             if entries.count >= Self.cacheCapacity { entries.removeAll(keepingCapacity: true) }
             entries[hash] = Entry(client: client, expires: expires)

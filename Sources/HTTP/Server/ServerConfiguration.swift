@@ -1,4 +1,5 @@
 import Glibc
+import Runtime
 
 /// Everything the server can be told, with the defaults of DESIGN.md 2.1.
 public struct ServerConfiguration: Sendable {
@@ -54,12 +55,5 @@ public struct BodyRate: Sendable, Equatable {
         guard elapsed > grace.nanoseconds else { return false }
         // bytes / seconds < rate, in integers: bytes * 1e9 < rate * elapsed (no overflow below ~290 years at 64 KiB/s).
         return UInt64(max(0, bytes)).multipliedFullWidth(by: 1_000_000_000) < UInt64(max(0, bytesPerSecond)).multipliedFullWidth(by: elapsed)
-    }
-}
-
-extension Duration {
-    var nanoseconds: UInt64 {
-        let c = components
-        return UInt64(max(0, c.seconds)) &* 1_000_000_000 &+ UInt64(max(0, c.attoseconds / 1_000_000_000))
     }
 }
