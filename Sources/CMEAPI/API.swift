@@ -18,6 +18,9 @@ public enum API {
         CalendarRoutes.register(on: &api)
         AuditRoutes.register(on: &api)
         ChildRoutes.register(on: &api)
+        ReferralRoutes.register(on: &api)
+        CaseRoutes.register(on: &api)
+        FollowUpRoutes.register(on: &api)
         ReferenceRoutes.register(on: &api)
         return (api.router, api.rules)
     }

@@ -33,12 +33,19 @@ public struct DeadlinePolicy: Hashable, Sendable, Codable {
     /// The council's other procedures, kept as text: they shape its work but no rule here acts on
     /// them.
     public var procedureNotes: [String]
+    /// How often an open case is reviewed (`next_review_on`, `review_case` tasks).
+    public var reviewPeriod: PolicyPeriod
+    /// How long an open case may go without any trace of the child before it is flagged
+    /// `untraceable` (and the police told, where `reportUntraceableToPolice`).
+    public var untraceableAfter: PolicyPeriod
 
     public init(rollNotificationDeadlineSchoolDays: Int, absenceReferralThreshold: PolicyPeriod, deletionThreshold: PolicyPeriod?,
                 deletionRequiresAcceptedReferral: Bool, expectedArrivalSchoolDays: Int, enquiryDuePeriod: PolicyPeriod,
                 visitDuePeriod: PolicyPeriod, triagePeriod: PolicyPeriod, placeAcceptancePeriod: PolicyPeriod?,
                 removalNeedsCouncilAgreement: Bool, councilAgreementForm: String?, reportUntraceableToPolice: Bool,
-                requiredSchoolChecks: [SchoolCheck], procedureNotes: [String]) {
+                requiredSchoolChecks: [SchoolCheck], procedureNotes: [String],
+                reviewPeriod: PolicyPeriod = DeadlinePolicy.defaultReviewPeriod,
+                untraceableAfter: PolicyPeriod = DeadlinePolicy.defaultUntraceableAfter) {
         self.rollNotificationDeadlineSchoolDays = rollNotificationDeadlineSchoolDays
         self.absenceReferralThreshold = absenceReferralThreshold
         self.deletionThreshold = deletionThreshold
@@ -53,6 +60,35 @@ public struct DeadlinePolicy: Hashable, Sendable, Codable {
         self.reportUntraceableToPolice = reportUntraceableToPolice
         self.requiredSchoolChecks = requiredSchoolChecks
         self.procedureNotes = procedureNotes
+        self.reviewPeriod = reviewPeriod
+        self.untraceableAfter = untraceableAfter
+    }
+
+    /// Product defaults, not law: a case is reviewed every 20 working days (about a school month),
+    /// and flagged untraceable after 20 school days without a trace (the period after which the
+    /// five councils' procedures escalate a missing pupil, DOMAIN.md 7).
+    public static let defaultReviewPeriod = PolicyPeriod.workingDays(20)
+    public static let defaultUntraceableAfter = PolicyPeriod.schoolDays(20)
+
+    /// Policies stored before `review_period` and `untraceable_after` existed read with the defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(rollNotificationDeadlineSchoolDays: try c.decode(Int.self, forKey: .rollNotificationDeadlineSchoolDays),
+                  absenceReferralThreshold: try c.decode(PolicyPeriod.self, forKey: .absenceReferralThreshold),
+                  deletionThreshold: try c.decodeIfPresent(PolicyPeriod.self, forKey: .deletionThreshold),
+                  deletionRequiresAcceptedReferral: try c.decode(Bool.self, forKey: .deletionRequiresAcceptedReferral),
+                  expectedArrivalSchoolDays: try c.decode(Int.self, forKey: .expectedArrivalSchoolDays),
+                  enquiryDuePeriod: try c.decode(PolicyPeriod.self, forKey: .enquiryDuePeriod),
+                  visitDuePeriod: try c.decode(PolicyPeriod.self, forKey: .visitDuePeriod),
+                  triagePeriod: try c.decode(PolicyPeriod.self, forKey: .triagePeriod),
+                  placeAcceptancePeriod: try c.decodeIfPresent(PolicyPeriod.self, forKey: .placeAcceptancePeriod),
+                  removalNeedsCouncilAgreement: try c.decode(Bool.self, forKey: .removalNeedsCouncilAgreement),
+                  councilAgreementForm: try c.decodeIfPresent(String.self, forKey: .councilAgreementForm),
+                  reportUntraceableToPolice: try c.decode(Bool.self, forKey: .reportUntraceableToPolice),
+                  requiredSchoolChecks: try c.decode([SchoolCheck].self, forKey: .requiredSchoolChecks),
+                  procedureNotes: try c.decode([String].self, forKey: .procedureNotes),
+                  reviewPeriod: try c.decodeIfPresent(PolicyPeriod.self, forKey: .reviewPeriod) ?? Self.defaultReviewPeriod,
+                  untraceableAfter: try c.decodeIfPresent(PolicyPeriod.self, forKey: .untraceableAfter) ?? Self.defaultUntraceableAfter)
     }
 
     /// The policy of a council that has set none (DESIGN.md 3.3: `create-client` registers a new LA
@@ -102,6 +138,8 @@ public struct DeadlinePolicy: Hashable, Sendable, Codable {
         case reportUntraceableToPolice = "report_untraceable_to_police"
         case requiredSchoolChecks = "required_school_checks"
         case procedureNotes = "procedure_notes"
+        case reviewPeriod = "review_period"
+        case untraceableAfter = "untraceable_after"
     }
 
     /// Every field a council may not set this way, at its JSON pointer: counts must be at least 1
@@ -134,6 +172,8 @@ public struct DeadlinePolicy: Hashable, Sendable, Codable {
         check(visitDuePeriod, .visitDuePeriod)
         check(triagePeriod, .triagePeriod)
         check(placeAcceptancePeriod, .placeAcceptancePeriod)
+        check(reviewPeriod, .reviewPeriod)
+        check(untraceableAfter, .untraceableAfter)
         if Set(requiredSchoolChecks).count != requiredSchoolChecks.count {
             errors.add(JSONPointer(tokens: [CodingKeys.requiredSchoolChecks.rawValue]), "lists a check more than once")
         }

@@ -12,8 +12,15 @@ public struct CMEServices: Sendable {
     public let schools: SchoolService
     public let calendars: CalendarService
     public let children: ChildService
+    public let referrals: ReferralService
+    public let cases: CaseService
+    public let enquiries: EnquiryService
+    public let visits: VisitService
+    public let tasks: TaskService
+    public let clock: ServiceClock
 
-    public init(database: Database, migrator: Migrator, rateLimiter: RateLimiter? = nil, tokenCacheLifetime: Duration = .seconds(5)) {
+    public init(database: Database, migrator: Migrator, rateLimiter: RateLimiter? = nil, tokenCacheLifetime: Duration = .seconds(5),
+                clock: ServiceClock = .system) {
         operations = OperationsService(database: database, migrator: migrator)
         authenticator = Authenticator(database: database, cacheLifetime: tokenCacheLifetime)
         self.rateLimiter = rateLimiter
@@ -23,5 +30,12 @@ public struct CMEServices: Sendable {
         schools = SchoolService(database: database)
         calendars = CalendarService(database: database)
         children = ChildService(database: database)
+        let work = Casework(database: database, clock: clock)
+        self.clock = clock
+        referrals = ReferralService(work: work)
+        cases = CaseService(work: work)
+        enquiries = EnquiryService(work: work)
+        visits = VisitService(work: work)
+        tasks = TaskService(work: work)
     }
 }

@@ -36,4 +36,9 @@ extension Database {
     public static func isUnavailable(_ error: any Error) -> Bool {
         (error as? PostgresError)?.isTransient ?? false
     }
+
+    /// True when `error` is a unique constraint refusing a second row (SQLSTATE 23505).
+    public static func isUniqueViolation(_ error: any Error) -> Bool {
+        (error as? PostgresError)?.sqlState == "23505"
+    }
 }

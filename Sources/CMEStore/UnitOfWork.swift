@@ -88,9 +88,36 @@ public final class UnitOfWork: @unchecked Sendable {
 
     var hasAuditEvents: Bool { !events.isEmpty }
 
+    /// Runs `body` with another council as the tenant, then this unit's again: for the one
+    /// cross-council write there is (an answer to an enquiry another council sent, which goes on that
+    /// council's case timeline and audit trail). Audit events recorded inside are that council's.
+    public func inCouncil<T>(_ laCode: String, _ body: () async throws -> T) async throws -> T {
+        try await writeAuditEvents()
+        _ = try await connection.query("SELECT set_config('app.la_code', \(laCode), true)")
+        let value = try await body()
+        if !events.isEmpty {
+            try await connection.execute("""
+                INSERT INTO audit_events (la_code, client_id, role, action, subject_type, subject_id, request_id)
+                SELECT \(laCode), \(actor.clientID), \(actor.role), action, subject_type, subject_id, \(actor.requestID)
+                FROM unnest(\(events.map(\.action)), \(events.map(\.subjectType)), \(events.map(\.subjectID)))
+                     AS e(action, subject_type, subject_id)
+                """)
+            events.removeAll()
+            crossCouncilAudited = true
+        }
+        _ = try await connection.query("SELECT set_config('app.la_code', \(actor.laCode), true)")
+        return value
+    }
+
+    /// Whether audit events were written before the end of the unit (cross-council ones).
+    private var crossCouncilAudited = false
+    var hasWrittenAuditEvents: Bool { crossCouncilAudited || wroteEarly }
+    private var wroteEarly = false
+
     /// One insert of all the recorded events (arrays unnested, so any number costs seven parameters).
     func writeAuditEvents() async throws {
         guard !events.isEmpty else { return }
+        wroteEarly = true
         try await connection.execute("""
             INSERT INTO audit_events (la_code, client_id, role, action, subject_type, subject_id, request_id)
             SELECT \(actor.laCode), \(actor.clientID), \(actor.role), action, subject_type, subject_id, \(actor.requestID)
@@ -120,7 +147,7 @@ extension Database {
             let unit = UnitOfWork(connection: conn, actor: actor)
             try await unit.begin()
             let value = try await body(unit)
-            guard unit.hasAuditEvents else { throw UnauditedWrite() }
+            guard unit.hasAuditEvents || unit.hasWrittenAuditEvents else { throw UnauditedWrite() }
             try await unit.writeAuditEvents()
             return value
         }
@@ -154,7 +181,7 @@ extension Database {
                     return StoredReply(status: try row.decode(Int.self, at: 1), body: Array(try row.decode(Data.self, at: 2)), replayed: true)
                 }
                 let reply = try await body(unit)
-                guard unit.hasAuditEvents else { throw UnauditedWrite() }
+                guard unit.hasAuditEvents || unit.hasWrittenAuditEvents else { throw UnauditedWrite() }
                 try await unit.writeAuditEvents()
                 try await conn.execute("""
                     UPDATE idempotency_keys SET status = \(Int32(reply.status)), response_body = \(Data(reply.body))

@@ -24,13 +24,14 @@ struct SecurityFixture {
 
     static func system(_ la: String) -> Actor { Actor(clientID: nil, role: "test", laCode: la, requestID: "fixture") }
 
-    static func make(_ name: String, rateLimiter: RateLimiter? = nil, url: String? = nil) async throws -> SecurityFixture {
+    static func make(_ name: String, rateLimiter: RateLimiter? = nil, url: String? = nil,
+                     clock: ServiceClock = .system) async throws -> SecurityFixture {
         let dbURL: String
         if let url { dbURL = url } else { dbURL = try await TestDatabase.makeFresh(named: name) }
         let database = Database(url: dbURL, poolSize: 4)
         let migrator = Migrator(database: database, migrations: try Migration.load(from: home + "/migrations"))
         try await migrator.migrate()
-        let services = CMEServices(database: database, migrator: migrator, rateLimiter: rateLimiter)
+        let services = CMEServices(database: database, migrator: migrator, rateLimiter: rateLimiter, clock: clock)
         let (router, rules) = API.make(services: services, serverMetrics: ServerMetrics(shards: 1), openAPIDocument: "openapi: 3.1.0\n")
         var f = SecurityFixture(database: database, services: services, router: router, rules: rules)
         for la in ["372", "373"] {

@@ -13,6 +13,7 @@ enum ChildRoutes {
 
     struct ChildDTO: Encodable {
         var row: ChildRow
+        var onRollAt: RollPlace? = nil
         enum CodingKeys: String, CodingKey {
             case id, upn, firstName = "first_name", lastName = "last_name", otherNames = "other_names", dateOfBirth = "date_of_birth"
             case gender, ethnicity, eal, fsm, sen, lookedAfter = "looked_after", childProtectionPlan = "child_protection_plan"
@@ -38,7 +39,7 @@ enum ChildRoutes {
             try c.encode(row.addressJSON.flatMap { try? JSONDecoder().decode(AddressDTO.self, from: Data($0.utf8)) }, forKey: .address)
             try c.encode(row.phone, forKey: .phone)
             try c.encode(row.gp, forKey: .gp)
-            try c.encodeNil(forKey: .onRollAt)   // roll notifications arrive with their own issue
+            try c.encode(onRollAt.map { ["school_urn": $0.schoolURN, "since": $0.since.iso8601] }, forKey: .onRollAt)
         }
     }
 
@@ -90,7 +91,8 @@ enum ChildRoutes {
 
         api.add("GET", "/{id}", in: caseworkers) { request, context in
             guard let id = UUID(uuidString: request.pathParameters["id"] ?? "") else { throw ServiceError.notFound }
-            return try API.json(ChildDTO(row: try await children.child(id, as: context.actor)))
+            let (row, place) = try await children.child(id, as: context.actor)
+            return try API.json(ChildDTO(row: row, onRollAt: place))
         }
     }
 }

@@ -25,12 +25,8 @@ public struct CreatedClient: Sendable, Equatable {
     public var token: String
 }
 
-/// The agency types an agency client may be bound to (the enquiry agencies of DESIGN.md 3.2).
-public enum AgencyType {
-    public static let all: [String] = ["health", "social_care", "police", "housing", "council_tax", "revenues_benefits",
-                                       "admissions", "other_la", "immigration", "armed_forces_ceas", "lost_pupils_database",
-                                       "school", "youth_offending", "other"]
-}
+/// The agency types an agency client may be bound to: CMEDomain's enquiry agencies.
+let agencyTypes = AgencyType.allCases.map(\.rawValue)
 
 /// API clients of a council: create (token shown once), list, delete.
 public struct ClientService: Sendable {
@@ -61,8 +57,8 @@ public struct ClientService: Sendable {
         }
         if role == .agency {
             if input.agencyType == nil { errors.add("/agency_type", "is required for an agency client") }
-            else if !AgencyType.all.contains(where: { Array($0.utf8) == Array(input.agencyType!.utf8) }) {
-                errors.add("/agency_type", "must be one of \(AgencyType.all.joined(separator: ", "))")
+            else if !agencyTypes.contains(where: { Array($0.utf8) == Array(input.agencyType!.utf8) }) {
+                errors.add("/agency_type", "must be one of \(agencyTypes.joined(separator: ", "))")
             }
             if let n = input.agencyName, n.isEmpty || n.count > 200 { errors.add("/agency_name", "must be 1 to 200 characters") }
         } else if role != nil {

@@ -64,11 +64,12 @@ public struct ChildService: Sendable {
         }
     }
 
-    public func child(_ id: UUID, as actor: Actor) async throws -> ChildRow {
+    /// A child and the school it is on roll at now.
+    public func child(_ id: UUID, as actor: Actor) async throws -> (ChildRow, RollPlace?) {
         try await database.read(as: actor) { unit in
             guard let row = try await unit.children.find(id) else { throw ServiceError.notFound }
             unit.audit("read", subjectType: "child", subjectID: id.uuidString.lowercased())
-            return row
+            return (row, try await unit.roll.currentPlaces(of: [id])[id])
         }
     }
 

@@ -57,6 +57,22 @@ public struct CalendarStore: Sendable {
                                  closures: try row.decode([PostgresDate].self, at: 1), updatedAt: try row.decode(Date.self, at: 2))
     }
 
+    /// Every year of term dates the council has loaded, as the school-day calendar counts with them.
+    public func schoolCalendar() async throws -> SchoolCalendar {
+        let rows = try await unit.query("""
+            SELECT academic_year, terms, closures, updated_at FROM school_calendars WHERE la_code = \(unit.actor.laCode)
+            """)
+        var years: [TermDates] = []
+        for row in rows {
+            let stored = try Self.calendar(AcademicYear(startYear: try row.decode(Int.self, at: 0)), terms: try row.decode(PostgresJSONB.self, at: 1),
+                                           closures: try row.decode([PostgresDate].self, at: 2), updatedAt: try row.decode(Date.self, at: 3))
+            guard case .success(let dates) = TermDates.validated(academicYear: stored.academicYear, terms: stored.terms,
+                                                                 closures: stored.closures) else { throw MalformedCalendarRow() }
+            years.append(dates)
+        }
+        return SchoolCalendar(termDates: years)
+    }
+
     static func postgresDate(_ date: CalendarDate) -> PostgresDate {
         PostgresDate(year: date.year, month: date.month, day: date.day)!   // CalendarDate's years 1-9999 all fit
     }

@@ -105,6 +105,19 @@ public struct ChildStore: Sendable {
             """)
     }
 
+    /// Writes every field of the child (its name keys as given).
+    public func update(_ c: ChildRow) async throws {
+        try await unit.execute("""
+            UPDATE children SET upn = \(c.upn), first_name = \(c.firstName), last_name = \(c.lastName), other_names = \(c.otherNames),
+                   first_name_key = \(c.firstNameKey), last_name_key = \(c.lastNameKey), date_of_birth = \(Self.postgresDate(c.dateOfBirth)),
+                   gender = \(c.gender), ethnicity = \(c.ethnicity), eal = \(c.eal), fsm = \(c.fsm), sen = \(c.sen),
+                   looked_after = \(c.lookedAfter), child_protection_plan = \(c.childProtectionPlan),
+                   child_in_need_plan = \(c.childInNeedPlan), vulnerable_groups = \(c.vulnerableGroups),
+                   address = \(c.addressJSON)::jsonb, postcode_key = \(c.postcodeKey), phone = \(c.phone), gp = \(c.gp), updated_at = now()
+            WHERE la_code = \(unit.actor.laCode) AND id = \(c.id)
+            """)
+    }
+
     public func find(_ id: UUID) async throws -> ChildRow? {
         try await unit.query("SELECT \(sql: Self.columns) FROM children WHERE la_code = \(unit.actor.laCode) AND id = \(id)")
             .first.map(Self.decode)
