@@ -25,6 +25,12 @@ public final class Database: Sendable {
         return (s.size, s.inUse, s.idle, s.waiting)
     }
 
+    /// The councils that have a live client: those whose background work (sweeps) runs. Read from
+    /// the token table, the one table outside row security, which holds no personal data.
+    public func activeCouncils() async throws -> [String] {
+        try await pool.query("SELECT DISTINCT la_code FROM client_tokens ORDER BY la_code").map { try $0.decode(String.self, at: 0) }
+    }
+
     public func shutdown() async {
         await pool.shutdown()
     }

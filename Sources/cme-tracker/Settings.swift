@@ -21,6 +21,10 @@ struct Settings {
     /// Requests per second each client may make on average (0: no limit), and how many at once.
     var rateLimitPerSecond: Int
     var rateLimitBurst: Int
+    /// Seconds between background sweeps (untraceable children); 0 turns them off.
+    var sweepIntervalSeconds: Int
+
+    var sweepInterval: Duration? { sweepIntervalSeconds == 0 ? nil : .seconds(sweepIntervalSeconds) }
 
     static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> Settings {
         guard let url = env["DATABASE_URL"], !url.isEmpty else {
@@ -45,7 +49,8 @@ struct Settings {
             migrateOnStart: try flag(env, "CME_MIGRATE", default: true),
             home: try locateHome(env),
             rateLimitPerSecond: try integer(env, "CME_RATE_LIMIT", default: 2_000, range: 0...1_000_000),
-            rateLimitBurst: try integer(env, "CME_RATE_BURST", default: 4_000, range: 1...10_000_000))
+            rateLimitBurst: try integer(env, "CME_RATE_BURST", default: 4_000, range: 1...10_000_000),
+            sweepIntervalSeconds: try integer(env, "CME_SWEEP_INTERVAL", default: 300, range: 0...86_400))
     }
 
     private static func integer(_ env: [String: String], _ name: String, default value: Int, range: ClosedRange<Int>) throws(SettingsError) -> Int {

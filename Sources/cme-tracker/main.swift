@@ -155,9 +155,11 @@ case "serve":
     } catch {
         fail("cannot listen on \(settings.host):\(settings.port): \(error)")
     }
+    let sweeper = Task.detached { await sweepForever(services: services, database: database, every: settings.sweepInterval, logger: logger) }
     var received: Int32 = 0
     sigwait(&signals, &received)
     logger.info("shutting down", ["signal": .int(Int(received))])
+    sweeper.cancel()
     server.beginShutdown()
     server.waitUntilStopped()
     try? runBlocking { await database.shutdown() }

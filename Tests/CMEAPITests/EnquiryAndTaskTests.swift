@@ -229,7 +229,7 @@ import TestSupport
         let counts = try await [one, two]
         #expect(counts.reduce(0, +) == 1, "\(counts)")
         let flaggedTwice = try await f.database.write(as: admin) { unit in
-            let again = try await unit.cases.markUntraceable(UUID(uuidString: caseID)!, flags: [.untraceable], at: later)
+            let again = try await unit.cases.markUntraceable(UUID(uuidString: caseID)!, flags: [.untraceable], noTraceSince: nil, at: later)
             unit.audit("test", subjectType: "case", subjectID: caseID)
             return again
         }

@@ -324,15 +324,23 @@ public struct CaseService: Sendable {
     /// several instances at once: the flag is set by an `UPDATE ... WHERE NOT untraceable`, and only
     /// the transaction that set it adds the rest. Returns how many cases it flagged.
     public func sweepUntraceable(as actor: Actor) async throws -> Int {
-        try await work.database.write(as: actor) { unit in
+        // Looked for first in a read, so that a sweep that finds nothing writes nothing (it runs
+        // every few minutes); the write re-checks each case under its own guard.
+        let due = try await work.database.read(as: actor) { unit -> [CaseRecord] in
+            let rules = try await CouncilRules.load(unit, clock: work.clock)
+            return try await unit.cases.untraceableCandidates().filter { c in
+                rules.due(rules.policy.untraceableAfter, after: c.lastTraceOn ?? c.openedOn).value <= rules.today
+            }
+        }
+        guard !due.isEmpty else { return 0 }
+        return try await work.database.write(as: actor) { unit in
             let rules = try await CouncilRules.load(unit, clock: work.clock)
             var flagged = 0
-            for c in try await unit.cases.untraceableCandidates() {
+            for c in due {
                 let since = c.lastTraceOn ?? c.openedOn
-                guard rules.due(rules.policy.untraceableAfter, after: since).value <= rules.today else { continue }
                 guard let child = try await unit.children.find(c.childID) else { continue }
                 let flags = Casework.riskFlags(child: child, safeguardingConcern: c.safeguardingConcern, untraceable: true)
-                guard try await unit.cases.markUntraceable(c.id, flags: flags, at: rules.now) else { continue }
+                guard try await unit.cases.markUntraceable(c.id, flags: flags, noTraceSince: c.lastTraceOn, at: rules.now) else { continue }
                 flagged += 1
                 try await unit.cases.addEvent(c.id, kind: "untraceable",
                                               details: .object(["no_trace_since": .string(since.iso8601),

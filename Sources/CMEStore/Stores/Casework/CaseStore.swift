@@ -159,11 +159,13 @@ public struct CaseStore: Sendable {
             """).map { try Self.decode($0).0 }
     }
 
-    /// Flags a case untraceable unless another transaction did first; true when this one did.
-    public func markUntraceable(_ id: UUID, flags: [RiskFlag], at now: Date) async throws -> Bool {
+    /// Flags a case untraceable unless another transaction did first, or the child was traced
+    /// since `noTraceSince` was read; true when this one did.
+    public func markUntraceable(_ id: UUID, flags: [RiskFlag], noTraceSince: CalendarDate?, at now: Date) async throws -> Bool {
         try await unit.execute("""
             UPDATE cases SET untraceable = true, risk_flags = \(flags.map(\.rawValue)), version = version + 1, updated_at = \(now)
             WHERE la_code = \(unit.actor.laCode) AND id = \(id) AND status = 'open' AND NOT untraceable
+              AND last_trace_on IS NOT DISTINCT FROM \(StoreCoding.date(noTraceSince))
             """) == 1
     }
 

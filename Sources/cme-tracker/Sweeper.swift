@@ -1,0 +1,27 @@
+import CMEService
+import CMEStore
+import Foundation
+import Runtime
+
+/// The background sweeps: every `interval`, for each council with a live client, the untraceable
+/// check. Each sweep is safe to run from several instances at once (its writes are guarded), so
+/// every instance runs it; a failure is logged and the next round tries again.
+func sweepForever(services: CMEServices, database: Database, every interval: Duration?, logger: Logger) async {
+    guard let interval else { return }
+    while !Task.isCancelled {
+        do {
+            try await Task.sleep(for: interval)
+        } catch {
+            return
+        }
+        do {
+            for la in try await database.activeCouncils() {
+                let actor = Actor(clientID: nil, role: "system", laCode: la, requestID: "sweep-" + UUID().uuidString.lowercased())
+                let flagged = try await services.cases.sweepUntraceable(as: actor)
+                if flagged > 0 { logger.info("untraceable sweep", ["la_code": .string(la), "flagged": .int(flagged)]) }
+            }
+        } catch {
+            logger.warning("sweep failed; retrying next round", ["error_type": .string(String(describing: type(of: error)))])
+        }
+    }
+}
