@@ -36,6 +36,9 @@ public enum ServiceError: Error, Sendable, Equatable {
         case let e as ServiceError: self = e
         case let e as FieldErrors: self = .invalid(e)
         case is IdempotencyMismatch: self = .idempotencyMismatch
+        case let e where Database.isUniqueViolation(e):
+            // A concurrent request made the same row first (a second live case for a child, say).
+            self = .conflict("A concurrent change conflicts with this one; read the resource again.")
         default:
             self = Database.isUnavailable(error) ? .unavailable : .internalFailure(kind: String(describing: type(of: error)))
         }

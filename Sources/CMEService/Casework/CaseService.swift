@@ -66,8 +66,9 @@ public struct CaseService: Sendable {
             let page = try await unit.cases.list(f, after: after, limit: limit)
             var views: [CaseView] = []
             let places = try await unit.roll.currentPlaces(of: page.rows.map(\.childID))
+            let children = try await unit.children.find(ids: page.rows.map(\.childID))
             for record in page.rows {
-                guard let child = try await unit.children.find(record.childID) else { throw MalformedRow() }
+                guard let child = children[record.childID] else { throw MalformedRow() }
                 views.append(CaseView(record: record, child: child, onRollAt: places[record.childID]))
                 unit.audit("list", subjectType: "case", subjectID: record.id.lowercasedString)
             }

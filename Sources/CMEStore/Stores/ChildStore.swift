@@ -118,6 +118,17 @@ public struct ChildStore: Sendable {
             """)
     }
 
+    /// Several children at once, by id.
+    public func find(ids: [UUID]) async throws -> [UUID: ChildRow] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [UUID: ChildRow] = [:]
+        for row in try await unit.query("SELECT \(sql: Self.columns) FROM children WHERE la_code = \(unit.actor.laCode) AND id = ANY(\(ids))") {
+            let child = try Self.decode(row)
+            out[child.id] = child
+        }
+        return out
+    }
+
     public func find(_ id: UUID) async throws -> ChildRow? {
         try await unit.query("SELECT \(sql: Self.columns) FROM children WHERE la_code = \(unit.actor.laCode) AND id = \(id)")
             .first.map(Self.decode)
