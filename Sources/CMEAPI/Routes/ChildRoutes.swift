@@ -49,11 +49,11 @@ enum ChildRoutes {
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(candidate.child.id.uuidString.lowercased(), forKey: .childID)
-            try c.encodeNil(forKey: .caseID)
+            try c.encode(candidate.caseID?.uuidString.lowercased(), forKey: .caseID)
             try c.encode((candidate.score * 100).rounded() / 100, forKey: .score)
             try c.encode(candidate.reasons.map(\.rawValue), forKey: .reasons)
-            try c.encodeNil(forKey: .onRollAt)
-            try c.encode(ChildDTO(row: candidate.child), forKey: .child)
+            try c.encode(candidate.onRollAt.map { ["school_urn": $0.schoolURN, "since": $0.since.iso8601] }, forKey: .onRollAt)
+            try c.encode(ChildDTO(row: candidate.child, onRollAt: candidate.onRollAt), forKey: .child)
         }
     }
 

@@ -29,6 +29,10 @@ public struct ChildService: Sendable {
         public var child: ChildRow
         public var score: Double
         public var reasons: [MatchReason]
+        /// The child's case that is not closed, if any.
+        public var caseID: UUID? = nil
+        /// The school the child is on roll at now, if known.
+        public var onRollAt: RollPlace? = nil
     }
 
     /// Candidates scored by CMEDomain's matcher, best first, at most `limit`.
@@ -58,7 +62,13 @@ public struct ChildService: Sendable {
                 if m.isCandidate { scored.append(Candidate(child: row, score: m.score, reasons: m.reasons)) }
             }
             scored.sort { ($0.score, $1.child.id.uuidString) > ($1.score, $0.child.id.uuidString) }
-            let shown = Array(scored.prefix(limit))
+            var shown = Array(scored.prefix(limit))
+            let cases = try await unit.cases.liveCaseIDs(ofChildren: shown.map(\.child.id))
+            let places = try await unit.roll.currentPlaces(of: shown.map(\.child.id))
+            for i in shown.indices {
+                shown[i].caseID = cases[shown[i].child.id]
+                shown[i].onRollAt = places[shown[i].child.id]
+            }
             for c in shown { unit.audit("search", subjectType: "child", subjectID: c.child.id.uuidString.lowercased()) }
             return shown
         }
