@@ -128,10 +128,13 @@ public final class UnitOfWork: @unchecked Sendable {
     }
 
     /// Sets the tenant for this transaction and makes sure row security binds the session.
-    func begin() async throws {
+    /// A read sets `synchronous_commit = off` in the same statement: the audit events of reads may be
+    /// lost in a crash's last moments, never a write's.
+    func begin(reading: Bool = false) async throws {
         let rows = try await connection.query("""
             SELECT set_config('app.la_code', \(actor.laCode), true),
-                   (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
+                   (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user),
+                   \(sql: reading ? "set_config('synchronous_commit', 'off', true)" : "NULL")
             """)
         if try rows[0].decode(Bool?.self, at: 1) == true {
             try await connection.execute("SET LOCAL ROLE cme_tenant")
@@ -214,10 +217,9 @@ extension Database {
     public func read<T: Sendable>(as actor: Actor, _ body: (UnitOfWork) async throws -> T) async throws -> T {
         try await pool.transaction { conn in
             let unit = UnitOfWork(connection: conn, actor: actor)
-            try await unit.begin()
+            try await unit.begin(reading: true)
             let value = try await body(unit)
             if unit.hasAuditEvents {
-                try await conn.execute("SET LOCAL synchronous_commit = off")
                 try await unit.writeAuditEvents()
             }
             return value

@@ -1,6 +1,7 @@
 import CMEStore
 import Foundation
 import HTTP
+import Runtime
 
 extension API {
     static let encoder: JSONEncoder = {
@@ -14,11 +15,7 @@ extension API {
     }()
 
     /// RFC 3339 UTC with milliseconds.
-    static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
-    }
+    static func timestamp(_ date: Date) -> String { Timestamp.rfc3339(date) }
 
     static func json(_ value: some Encodable, status: Int = 200, headers: HTTPHeaders = HTTPHeaders()) throws -> Response {
         var h = headers

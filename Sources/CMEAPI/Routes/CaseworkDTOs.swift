@@ -42,8 +42,8 @@ enum CaseworkJSON {
         return .object([
             "id": id(c.id), "reference": .string(c.reference), "la_code": .string(c.laCode), "status": .string(c.status.rawValue),
             "outcome": s(c.outcome?.rawValue), "opened_at": instant(c.openedAt), "closed_at": instant(c.closedAt),
-            "child": tree(ChildRoutes.ChildDTO(row: v.child, onRollAt: v.onRollAt)),
-            "referral_ids": .array(c.referralIDs.map(id)), "assigned_officer": c.assignedOfficer.map(tree) ?? .null,
+            "child": child(v.child, onRollAt: v.onRollAt),
+            "referral_ids": .array(c.referralIDs.map(id)), "assigned_officer": c.assignedOfficer.map(officer) ?? .null,
             "risk_flags": .array(c.riskFlags.map { .string($0.rawValue) }), "reason": .string(c.reason.rawValue),
             "next_review_on": date(c.nextReviewOn), "calendar_approximate": .bool(c.reviewApproximate),
             "closure": c.closure ?? .null, "located": c.located ?? .null, "transfer": c.transfer ?? .null,
@@ -53,6 +53,28 @@ enum CaseworkJSON {
 
     static func caseJSON(_ v: CaseView) -> JSONTree { JSONTree(caseTree(v)) }
 
+    static func officer(_ o: Officer) -> JSONValue { .object(["name": .string(o.name), "email": s(o.email), "phone": s(o.phone)]) }
+
+    static func bool(_ b: Bool?) -> JSONValue { b.map(JSONValue.bool) ?? .null }
+
+    /// A child record as `components/schemas/Child` (the same fields as `ChildRoutes.ChildDTO`).
+    static func child(_ row: ChildRow, onRollAt place: RollPlace?) -> JSONValue {
+        var address: JSONValue = .null
+        if let text = row.addressJSON, case .object(let a)? = JSONValue.parse(Array(text.utf8)) {
+            address = .object(["line1": a["line1"] ?? .null, "line2": a["line2"] ?? .null, "town": a["town"] ?? .null,
+                               "postcode": a["postcode"] ?? .null])
+        }
+        return .object([
+            "id": id(row.id), "upn": s(row.upn), "first_name": .string(row.firstName), "last_name": .string(row.lastName),
+            "other_names": .array(row.otherNames.map(JSONValue.string)), "date_of_birth": date(row.dateOfBirth), "gender": s(row.gender),
+            "ethnicity": s(row.ethnicity), "eal": bool(row.eal), "fsm": bool(row.fsm), "sen": s(row.sen),
+            "looked_after": .bool(row.lookedAfter), "child_protection_plan": .bool(row.childProtectionPlan),
+            "child_in_need_plan": .bool(row.childInNeedPlan), "vulnerable_groups": .array(row.vulnerableGroups.map(JSONValue.string)),
+            "address": address, "phone": s(row.phone), "gp": s(row.gp),
+            "on_roll_at": place.map { .object(["school_urn": .string($0.schoolURN), "since": .string($0.since.iso8601)]) } ?? .null,
+        ])
+    }
+
     static func event(_ e: CaseEvent) -> JSONTree {
         JSONTree(.object(["id": .number(Double(e.id)), "at": instant(e.at), "kind": .string(e.kind),
                           "actor": .object(["client_id": id(e.clientID), "role": .string(e.role)]), "details": e.details]))
@@ -61,7 +83,7 @@ enum CaseworkJSON {
     static func partnerStatus(_ c: CaseRecord) -> JSONTree {
         JSONTree(.object(["reference": .string(c.reference), "status": .string(c.status.rawValue), "located": .bool(c.isLocated),
                           "education_secured": .bool(c.educationSecured), "updated_at": instant(c.updatedAt),
-                          "officer": c.assignedOfficer.map(tree) ?? .null]))
+                          "officer": c.assignedOfficer.map(officer) ?? .null]))
     }
 
     static func enquiry(_ e: EnquiryRecord, today: CalendarDate) -> JSONTree {

@@ -47,9 +47,9 @@ public struct CaseService: Sendable {
 
     public func caseView(_ id: UUID, as caller: Caller) async throws -> CaseView {
         try await work.database.read(as: caller.actor) { unit in
-            guard let record = try await unit.cases.find(id) else { throw ServiceError.notFound }
+            guard let (record, child, place) = try await unit.cases.findWithChild(id) else { throw ServiceError.notFound }
             unit.audit("read", subjectType: "case", subjectID: id.lowercasedString)
-            return try await Casework.view(unit, record)
+            return CaseView(record: record, child: child, onRollAt: place)
         }
     }
 

@@ -109,9 +109,8 @@ struct Casework: Sendable {
 
     /// A case with its child (and where the child is on roll), as reads return it.
     static func view(_ unit: UnitOfWork, _ record: CaseRecord) async throws -> CaseView {
-        guard let child = try await unit.children.find(record.childID) else { throw MalformedRow() }
-        let place = try await unit.roll.currentPlaces(of: [record.childID])[record.childID]
-        return CaseView(record: record, child: child, onRollAt: place)
+        guard let (fresh, child, place) = try await unit.cases.findWithChild(record.id) else { throw MalformedRow() }
+        return CaseView(record: fresh, child: child, onRollAt: place)
     }
 
     /// A case of the caller's council, locked for a change, or 404.

@@ -1,6 +1,7 @@
 import CMEDomain
 import CMEStore
 import Foundation
+import Runtime
 
 /// Referrals: intake from every source with matching, lists, and triage (`/v1/referrals`).
 public struct ReferralService: Sendable {
@@ -241,9 +242,5 @@ public struct ReferralService: Sendable {
 
 extension Date {
     /// RFC 3339 UTC with milliseconds, as the API writes instants.
-    public var rfc3339: String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: self)
-    }
+    public var rfc3339: String { Timestamp.rfc3339(self) }
 }

@@ -66,6 +66,13 @@ public struct ChildStore: Sendable {
         postcode_key, phone, gp
         """
 
+    /// The columns of `children ch`, for joins.
+    static let joinedColumns: PostgresQuery = """
+        ch.id, ch.upn, ch.first_name, ch.last_name, ch.other_names, ch.first_name_key, ch.last_name_key, ch.date_of_birth, ch.gender,
+        ch.ethnicity, ch.eal, ch.fsm, ch.sen, ch.looked_after, ch.child_protection_plan, ch.child_in_need_plan, ch.vulnerable_groups,
+        ch.address::text, ch.postcode_key, ch.phone, ch.gp
+        """
+
     static let qualifiedColumns: PostgresQuery = """
         c.id, c.upn, c.first_name, c.last_name, c.other_names, c.first_name_key, c.last_name_key, c.date_of_birth, c.gender,
         c.ethnicity, c.eal, c.fsm, c.sen, c.looked_after, c.child_protection_plan, c.child_in_need_plan, c.vulnerable_groups,
@@ -81,16 +88,16 @@ public struct ChildStore: Sendable {
         d.flatMap { CalendarDate(year: $0.year, month: $0.month, day: $0.day) }
     }
 
-    static func decode(_ r: PostgresRow) throws -> ChildRow {
-        ChildRow(id: try r.decode(UUID.self, at: 0), upn: try r.decode(String?.self, at: 1), firstName: try r.decode(String.self, at: 2),
-                 lastName: try r.decode(String.self, at: 3), otherNames: try r.decode([String].self, at: 4),
-                 firstNameKey: try r.decode(String.self, at: 5), lastNameKey: try r.decode(String.self, at: 6),
-                 dateOfBirth: Self.calendarDate(try r.decode(PostgresDate?.self, at: 7)), gender: try r.decode(String?.self, at: 8),
-                 ethnicity: try r.decode(String?.self, at: 9), eal: try r.decode(Bool?.self, at: 10), fsm: try r.decode(Bool?.self, at: 11),
-                 sen: try r.decode(String?.self, at: 12), lookedAfter: try r.decode(Bool.self, at: 13),
-                 childProtectionPlan: try r.decode(Bool.self, at: 14), childInNeedPlan: try r.decode(Bool.self, at: 15),
-                 vulnerableGroups: try r.decode([String].self, at: 16), addressJSON: try r.decode(String?.self, at: 17),
-                 postcodeKey: try r.decode(String?.self, at: 18), phone: try r.decode(String?.self, at: 19), gp: try r.decode(String?.self, at: 20))
+    static func decode(_ r: PostgresRow, from o: Int = 0) throws -> ChildRow {
+        ChildRow(id: try r.decode(UUID.self, at: o + 0), upn: try r.decode(String?.self, at: o + 1), firstName: try r.decode(String.self, at: o + 2),
+                 lastName: try r.decode(String.self, at: o + 3), otherNames: try r.decode([String].self, at: o + 4),
+                 firstNameKey: try r.decode(String.self, at: o + 5), lastNameKey: try r.decode(String.self, at: o + 6),
+                 dateOfBirth: Self.calendarDate(try r.decode(PostgresDate?.self, at: o + 7)), gender: try r.decode(String?.self, at: o + 8),
+                 ethnicity: try r.decode(String?.self, at: o + 9), eal: try r.decode(Bool?.self, at: o + 10), fsm: try r.decode(Bool?.self, at: o + 11),
+                 sen: try r.decode(String?.self, at: o + 12), lookedAfter: try r.decode(Bool.self, at: o + 13),
+                 childProtectionPlan: try r.decode(Bool.self, at: o + 14), childInNeedPlan: try r.decode(Bool.self, at: o + 15),
+                 vulnerableGroups: try r.decode([String].self, at: o + 16), addressJSON: try r.decode(String?.self, at: o + 17),
+                 postcodeKey: try r.decode(String?.self, at: o + 18), phone: try r.decode(String?.self, at: o + 19), gp: try r.decode(String?.self, at: o + 20))
     }
 
     public func insert(_ c: ChildRow) async throws {
@@ -131,7 +138,7 @@ public struct ChildStore: Sendable {
 
     public func find(_ id: UUID) async throws -> ChildRow? {
         try await unit.query("SELECT \(sql: Self.columns) FROM children WHERE la_code = \(unit.actor.laCode) AND id = \(id)")
-            .first.map(Self.decode)
+            .first.map { try Self.decode($0) }
     }
 
     /// Children who may be the one described, each branch on its own index: the same UPN; the same
@@ -175,7 +182,7 @@ public struct ChildStore: Sendable {
         return try await unit.query("""
             SELECT \(sql: Self.qualifiedColumns) FROM (\(sql: union) LIMIT \(Int64(limit))) AS found
             JOIN children c ON c.id = found.id AND c.la_code = \(unit.actor.laCode)
-            """).map(Self.decode)
+            """).map { try Self.decode($0) }
     }
 }
 

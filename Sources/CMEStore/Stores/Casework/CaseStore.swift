@@ -81,6 +81,23 @@ public struct CaseStore: Sendable {
             """).first.map { try Self.decode($0).0 }
     }
 
+    /// A case with its child and the school the child is on roll at now, in one statement.
+    public func findWithChild(_ id: UUID) async throws -> (CaseRecord, ChildRow, RollPlace?)? {
+        let rows = try await unit.query("""
+            SELECT \(sql: Self.columns), \(sql: ChildStore.joinedColumns), roll.school_urn, roll.since
+            FROM cases c JOIN children ch ON ch.la_code = c.la_code AND ch.id = c.child_id
+            LEFT JOIN LATERAL (SELECT school_urn, since FROM current_roll r
+                               WHERE r.la_code = c.la_code AND r.child_id = c.child_id
+                               ORDER BY since DESC, school_urn LIMIT 1) roll ON true
+            WHERE c.la_code = \(unit.actor.laCode) AND c.id = \(id)
+            """)
+        guard let row = rows.first else { return nil }
+        let place = try row.decode(String?.self, at: 45).map { urn in
+            RollPlace(schoolURN: urn, since: try StoreCoding.requiredDate(try row.decode(PostgresDate.self, at: 46)))
+        }
+        return (try Self.decode(row).0, try ChildStore.decode(row, from: 24), place)
+    }
+
     /// The case of a child that is not closed, if any.
     public func live(ofChild child: UUID) async throws -> CaseRecord? {
         try await unit.query("""
