@@ -125,6 +125,13 @@ import TestSupport
         // A referral the police sent is theirs to read; another client's is not.
         #expect(await call(f, "GET", "/v1/referrals/\(rid)", token: police).0 == 200)
         #expect(await call(f, "GET", "/v1/referrals/\(rid)", token: health).0 == 404)
+        // Each lists only what it sent, and never with matches.
+        _ = try await f.referral(SecurityFixture.referralJSON(first: "Other", last: "Child"))
+        let (_, policeList) = await call(f, "GET", "/v1/referrals", token: police)
+        #expect(((policeList["items"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String } == [rid])
+        #expect(((policeList["items"] as? [[String: Any]]) ?? []).allSatisfy { ($0["matches"] as? [Any])?.isEmpty == true })
+        #expect(((await call(f, "GET", "/v1/referrals", token: health).1["items"] as? [Any]) ?? [1]).isEmpty)
+        #expect(((await f.send("GET", "/v1/referrals").body["items"] as? [Any]) ?? []).count == 2)
         await f.database.shutdown()
     }
 

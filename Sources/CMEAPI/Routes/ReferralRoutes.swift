@@ -18,12 +18,13 @@ enum ReferralRoutes {
             return API.versioned(reply)
         }
 
-        api.add("GET", "", in: group) { request, context in
+        api.add("GET", "", in: group, roles: [.officer, .admin, .school, .agency]) { request, context in
             let status = try API.queryEnum(request, "status", ReferralStatus.self)
             let kind = try API.queryEnum(request, "source_kind", ReferralSourceKind.self)
             let page = try await referrals.list(status: status, sourceKind: kind, cursor: try API.cursor(request), limit: try API.limit(request),
                                                 as: context.caller)
-            return try API.page(page) { CaseworkJSON.referral($0, showMatches: true) }
+            let show = ReferralService.seesMatches.contains(context.caller.role)
+            return try API.page(page) { CaseworkJSON.referral($0, showMatches: show) }
         }
 
         api.add("GET", "/{id}", in: group, roles: [.officer, .admin, .school, .agency]) { request, context in

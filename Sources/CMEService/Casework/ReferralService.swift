@@ -173,8 +173,10 @@ public struct ReferralService: Sendable {
             guard let n = Int64(cursor), n > 0 else { throw ServiceError.malformed("cursor is not a cursor this service gave.") }
             after = n
         }
+        // A school or agency lists the referrals it sent; officers and admins all of the council's.
+        let own = Self.seesMatches.contains(caller.role) ? nil : caller.clientID
         return try await work.database.read(as: caller.actor) { unit in
-            let page = try await unit.referrals.list(status: status, sourceKind: sourceKind, after: after, limit: limit)
+            let page = try await unit.referrals.list(status: status, sourceKind: sourceKind, submittedBy: own, after: after, limit: limit)
             for r in page.rows { unit.audit("list", subjectType: "referral", subjectID: r.id.lowercasedString) }
             return ListPage(items: page.rows, nextCursor: page.more ? page.lastSeq.map(String.init) : nil)
         }
