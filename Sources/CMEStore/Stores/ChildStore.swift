@@ -164,7 +164,15 @@ public struct ChildStore: Sendable {
             branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND date_of_birth = \(date) \(sql: nameNear)")
         }
         if let lastNameKey, !lastNameKey.isEmpty {
-            if let firstNameKey, !firstNameKey.isEmpty {
+            if let firstNameKey, !firstNameKey.isEmpty, let born = Self.postgresDate(dateOfBirth) {
+                // The same name under another date of birth (a mistyped year): a common name has
+                // thousands of holders in a large council, so only the 50 born nearest the date given.
+                branches.append("""
+                    (SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND last_name_key = \(lastNameKey)
+                       AND first_name_key = \(firstNameKey)
+                     ORDER BY abs(date_of_birth - \(born)) NULLS LAST LIMIT 50)
+                    """)
+            } else if let firstNameKey, !firstNameKey.isEmpty {
                 branches.append("""
                     SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND last_name_key = \(lastNameKey)
                       AND first_name_key = \(firstNameKey)
