@@ -6,18 +6,10 @@ import Foundation
 public enum Timestamp {
     public static func rfc3339(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
+        let days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
         let ms = millis - days * 86_400_000
-        // Civil date from days since 1970-01-01 (the proleptic Gregorian calendar).
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (y, m, d) = CivilCalendar.date(daysSince1970: Int(days))
+        let (year, month, day) = (Int64(y), Int64(m), Int64(d))
         var out = [UInt8]()
         out.reserveCapacity(24)
         func digits(_ value: Int64, _ width: Int) {

@@ -55,11 +55,7 @@ public struct CaseService: Sendable {
 
     public func list(_ filter: (status: CaseStatus?, riskFlag: RiskFlag?, assignedOfficer: String?, overdue: Bool?), cursor: String?,
                      limit: Int, as caller: Caller) async throws -> ListPage<CaseView> {
-        var after: Int64?
-        if let cursor {
-            guard let n = Int64(cursor), n > 0 else { throw ServiceError.malformed("cursor is not a cursor this service gave.") }
-            after = n
-        }
+        let after = try SeqCursor.decode(cursor)
         let f = CaseFilter(status: filter.status, riskFlag: filter.riskFlag, assignedOfficer: filter.assignedOfficer, overdue: filter.overdue,
                            today: work.clock.today)
         return try await work.database.read(as: caller.actor) { unit in
@@ -77,11 +73,7 @@ public struct CaseService: Sendable {
     }
 
     public func timeline(_ id: UUID, cursor: String?, limit: Int, as caller: Caller) async throws -> ListPage<CaseEvent> {
-        var after: Int64?
-        if let cursor {
-            guard let n = Int64(cursor), n > 0 else { throw ServiceError.malformed("cursor is not a cursor this service gave.") }
-            after = n
-        }
+        let after = try SeqCursor.decode(cursor)
         return try await work.database.read(as: caller.actor) { unit in
             guard try await unit.cases.find(id) != nil else { throw ServiceError.notFound }
             unit.audit("read_timeline", subjectType: "case", subjectID: id.lowercasedString)

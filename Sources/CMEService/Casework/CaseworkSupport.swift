@@ -127,6 +127,15 @@ public struct CaseView: Sendable, Equatable {
     public var onRollAt: RollPlace?
 }
 
+/// The cursor of lists walked by insertion order (`seq`): the last `seq` shown.
+enum SeqCursor {
+    static func decode(_ cursor: String?) throws(ServiceError) -> Int64? {
+        guard let cursor else { return nil }
+        guard let n = Int64(cursor), n > 0 else { throw .malformed("cursor is not a cursor this service gave.") }
+        return n
+    }
+}
+
 /// A page of a list with the key to continue after it.
 public struct ListPage<Item: Sendable>: Sendable {
     public var items: [Item]

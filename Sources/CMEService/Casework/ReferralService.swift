@@ -168,11 +168,7 @@ public struct ReferralService: Sendable {
 
     public func list(status: ReferralStatus?, sourceKind: ReferralSourceKind?, cursor: String?, limit: Int,
                      as caller: Caller) async throws -> ListPage<ReferralRecord> {
-        var after: Int64?
-        if let cursor {
-            guard let n = Int64(cursor), n > 0 else { throw ServiceError.malformed("cursor is not a cursor this service gave.") }
-            after = n
-        }
+        let after = try SeqCursor.decode(cursor)
         // A school or agency lists the referrals it sent; officers and admins all of the council's.
         let own = Self.seesMatches.contains(caller.role) ? nil : caller.clientID
         return try await work.database.read(as: caller.actor) { unit in

@@ -1,3 +1,4 @@
+import Runtime
 import Foundation
 
 /// A `date`: a calendar day, stored as PostgreSQL does (days since 2000-01-01, proleptic Gregorian).
@@ -118,15 +119,7 @@ enum CivilCalendar {
     }
 
     static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + daysFrom1970To2000 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        Runtime.CivilCalendar.date(daysSince1970: days + daysFrom1970To2000)
     }
 
     /// PostgreSQL's ISO rendering: BC years are written as positive numbers with a ` BC` suffix.
