@@ -21,6 +21,7 @@ public enum API {
         ReferralRoutes.register(on: &api)
         CaseRoutes.register(on: &api)
         FollowUpRoutes.register(on: &api)
+        RollNotificationRoutes.register(on: &api)
         ReferenceRoutes.register(on: &api)
         return (api.router, api.rules)
     }

@@ -263,13 +263,18 @@ public struct TaskRecord: Sendable, Equatable {
     public var referralID: UUID?
     public var enquiryID: UUID?
     public var visitID: UUID?
+    /// The roll notification or expected arrival the task is about, if any.
+    public var notificationID: UUID?
+    public var expectedArrivalID: UUID?
     public var createdAt: Date
     public var completedAt: Date?
     public var notes: String?
 
     public init(id: UUID, kind: TaskKind, status: TaskStatus, dueOn: CalendarDate, dueApproximate: Bool, caseID: UUID? = nil,
-                referralID: UUID? = nil, enquiryID: UUID? = nil, visitID: UUID? = nil, createdAt: Date, completedAt: Date? = nil,
-                notes: String? = nil) {
+                referralID: UUID? = nil, enquiryID: UUID? = nil, visitID: UUID? = nil, notificationID: UUID? = nil,
+                expectedArrivalID: UUID? = nil, createdAt: Date, completedAt: Date? = nil, notes: String? = nil) {
+        self.notificationID = notificationID
+        self.expectedArrivalID = expectedArrivalID
         self.id = id
         self.kind = kind
         self.status = status

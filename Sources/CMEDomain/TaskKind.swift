@@ -21,4 +21,7 @@ public enum TaskKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// A removal on a 2006 ground with no 2024 equivalent (8(1)(g), medically unfit): an officer
     /// decides what follows.
     case reviewRemovalGround = "review_removal_ground"
+    /// An addition that only fuzzily matches a child expected at the school: an officer confirms or
+    /// rejects it (an exact match fulfils the expected arrival by itself).
+    case confirmPossibleArrival = "confirm_possible_arrival"
 }

@@ -17,6 +17,7 @@ public struct CMEServices: Sendable {
     public let enquiries: EnquiryService
     public let visits: VisitService
     public let tasks: TaskService
+    public let rollNotifications: RollNotificationService
     public let clock: ServiceClock
 
     public init(database: Database, migrator: Migrator, rateLimiter: RateLimiter? = nil, tokenCacheLifetime: Duration = .seconds(5),
@@ -37,5 +38,6 @@ public struct CMEServices: Sendable {
         enquiries = EnquiryService(work: work)
         visits = VisitService(work: work)
         tasks = TaskService(work: work)
+        rollNotifications = RollNotificationService(work: work)
     }
 }

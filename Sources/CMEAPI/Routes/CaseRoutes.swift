@@ -85,7 +85,7 @@ enum CaseRoutes {
 enum FollowUpRoutes {
     static func register(on api: inout RouteBuilder) {
         let enquiries = api.services.enquiries, visits = api.services.visits, tasks = api.services.tasks
-        let cases = api.services.cases, clock = api.services.clock
+        let cases = api.services.cases, clock = api.services.clock, roll = api.services.rollNotifications
         let enquiryGroup = RouteBuilder.Group(prefix: "/v1/enquiries", roles: [.officer, .admin, .agency])
 
         api.add("GET", "", in: enquiryGroup) { request, context in
@@ -133,8 +133,9 @@ enum FollowUpRoutes {
         }
 
         api.add("POST", "/sweeps/run", in: RouteBuilder.Group(prefix: "/v1/admin", roles: [.admin])) { _, context in
+            let arrivals = try await roll.sweepArrivals(as: context.actor)
             let flagged = try await cases.sweepUntraceable(as: context.actor)
-            return try API.json(["untraceable_flagged": flagged])
+            return try API.json(["expected_arrivals_overdue": arrivals, "untraceable_flagged": flagged])
         }
     }
 }

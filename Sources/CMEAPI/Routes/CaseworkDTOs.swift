@@ -110,7 +110,8 @@ enum CaseworkJSON {
         JSONTree(.object([
             "id": id(t.id), "kind": .string(t.kind.rawValue), "status": .string(t.status.rawValue), "due_on": date(t.dueOn),
             "calendar_approximate": .bool(t.dueApproximate), "overdue": .bool(t.isOverdue(today: today)), "case_id": id(t.caseID),
-            "referral_id": id(t.referralID), "enquiry_id": id(t.enquiryID), "visit_id": id(t.visitID), "created_at": instant(t.createdAt),
+            "referral_id": id(t.referralID), "enquiry_id": id(t.enquiryID), "visit_id": id(t.visitID),
+            "notification_id": id(t.notificationID), "expected_arrival_id": id(t.expectedArrivalID), "created_at": instant(t.createdAt),
             "completed_at": instant(t.completedAt), "notes": s(t.notes),
         ]))
     }

@@ -179,26 +179,84 @@ public struct CaseService: Sendable {
             case .success(let c): closure = c
             case .failure(let errors): throw ServiceError.invalid(errors)
             }
-            var c = record
-            c.status = next
-            c.outcome = closure.outcome
-            c.closedAt = rules.now
-            c.nextReviewOn = nil
-            c.reviewApproximate = false
             var evidence: [String: JSONValue] = ["outcome": .string(closure.outcome.rawValue), "notes": .text(notes)]
             for f in fields.dropFirst() where text[f] != nil { evidence[f] = .string(text[f]!) }
-            c.closure = .object(evidence)
-            let updated = try await unit.cases.update(c, at: rules.now)
-            try await unit.cases.addEvent(id, kind: "closed", details: c.closure!, at: rules.now)
-            for task in try await unit.tasks.cancelOpen(ofCase: id, except: TaskRecord.survivesClosure, at: rules.now) {
-                unit.audit("cancel", subjectType: "task", subjectID: task.lowercasedString)
-            }
-            try await unit.outbox.add(topic: "case.closed", subjectType: "case", subjectID: id,
-                                      payload: .object(["case_id": .string(id.lowercasedString), "reference": .string(record.reference),
-                                                        "la_code": .string(record.laCode), "outcome": .string(closure.outcome.rawValue)]))
             unit.audit("close", subjectType: "case", subjectID: id.lowercasedString)
-            return updated
+            return try await Self.closeCase(unit, record, as: closure.outcome, status: next, evidence: .object(evidence), rules: rules)
         }
+    }
+
+    /// Closes a locked case with its evidence: cancels its routine tasks (safeguarding ones stay),
+    /// adds the timeline event and the `case.closed` outbox event.
+    static func closeCase(_ unit: UnitOfWork, _ record: CaseRecord, as outcome: ClosureOutcome, status: CaseStatus, evidence: JSONValue,
+                          rules: CouncilRules) async throws -> CaseRecord {
+        var c = record
+        c.status = status
+        c.outcome = outcome
+        c.closedAt = rules.now
+        c.nextReviewOn = nil
+        c.reviewApproximate = false
+        c.closure = evidence
+        let updated = try await unit.cases.update(c, at: rules.now)
+        try await unit.cases.addEvent(c.id, kind: "closed", details: evidence, at: rules.now)
+        for task in try await unit.tasks.cancelOpen(ofCase: c.id, except: TaskRecord.survivesClosure, at: rules.now) {
+            unit.audit("cancel", subjectType: "task", subjectID: task.lowercasedString)
+        }
+        try await unit.outbox.add(topic: "case.closed", subjectType: "case", subjectID: c.id,
+                                  payload: .object(["case_id": .string(c.id.lowercasedString), "reference": .string(record.reference),
+                                                    "la_code": .string(record.laCode), "outcome": .string(outcome.rawValue)]))
+        return updated
+    }
+
+    /// An addition at a school closes the child's live case `on_roll` (the notice is the evidence).
+    static func closeOnRoll(_ unit: UnitOfWork, caseID: UUID, school: String, startDate: CalendarDate, notification: UUID,
+                            rules: CouncilRules) async throws {
+        guard let record = try await unit.cases.find(caseID, forUpdate: true), record.status != .closed,
+              case .success(let next) = CaseLifecycle.transition(from: record.status, by: .close) else { return }
+        let evidence: JSONValue = .object(["outcome": .string(ClosureOutcome.onRoll.rawValue), "school_urn": .string(school),
+                                           "start_date": .string(startDate.iso8601), "notification_id": .string(notification.lowercasedString),
+                                           "notes": .string("closed by the school's addition notice")])
+        _ = try await closeCase(unit, record, as: .onRoll, status: next, evidence: evidence, rules: rules)
+        unit.audit("close", subjectType: "case", subjectID: caseID.lowercasedString)
+    }
+
+    /// A referral made by the service from a roll notification (a destination unknown, a pupil who
+    /// never arrived), accepted into a new case, or linked to the child's live case. With
+    /// `pendingTransfer`, the new case awaits confirmation of a move abroad or to the independent
+    /// sector (`MMMMMMM`).
+    static func openFromNotification(_ unit: UnitOfWork, notification n: RollNotificationRecord, reason: ReferralReason, rules: CouncilRules,
+                                     pendingTransfer: RollNotice.Destination?, expectedAt: String? = nil)
+        async throws -> (referral: UUID, caseID: UUID, opened: Bool) {
+        var detail = "removed from the roll of school \(n.schoolURN) on \(n.eventDate) (ground \(n.reportedGround ?? n.ground ?? "?"))"
+        if let expectedAt { detail += "; expected at school \(expectedAt) and not arrived" }
+        let form: JSONValue = .object([
+            "source": .object(["kind": .string("internal"), "organisation": .string("roll notification"), "school_urn": .string(n.schoolURN)]),
+            "child": n.pupil, "reason": .string(reason.rawValue), "reason_detail": .string(detail),
+            "roll_notification_id": .string(n.id.lowercasedString),
+        ])
+        let referral = ReferralRecord(id: UUID(), laCode: unit.actor.laCode, status: .received, receivedAt: rules.now, receivedOn: rules.today,
+                                      submittedBy: unit.actor.clientID, sourceKind: .internal, reason: reason, childID: n.childID, form: form,
+                                      warnings: .array([]), matches: .array([]), caseID: nil, decision: nil, version: 1, updatedAt: rules.now)
+        try await unit.referrals.insert(referral)
+        unit.audit("create", subjectType: "referral", subjectID: referral.id.lowercasedString)
+        let decision: JSONValue = .object(["decision": .string("accept"), "reason": .string("made by the service from a roll notification"),
+                                           "decided_at": .string(rules.now.rfc3339)])
+        if let live = try await unit.cases.live(ofChild: n.childID) {
+            _ = try await unit.referrals.decide(referral.id, status: .linked, caseID: live.id, decision: decision, at: rules.now)
+            try await unit.cases.addEvent(live.id, kind: "referral_linked", details: .object(["referral_id": .string(referral.id.lowercasedString)]),
+                                          at: rules.now)
+            return (referral.id, live.id, false)
+        }
+        var opened = try await open(unit, referral: referral, rules: rules)
+        _ = try await unit.referrals.decide(referral.id, status: .accepted, caseID: opened.id, decision: decision, at: rules.now)
+        if let destination = pendingTransfer {
+            opened.status = .pendingTransfer
+            opened.transfer = .object(["la_code": .text(destination.laCode), "country": .text(destination.country),
+                                       "notes": .string("CTF destination MMMMMMM: a school outside England and Wales or in the independent sector")])
+            _ = try await unit.cases.update(opened, at: rules.now)
+            try await unit.cases.addEvent(opened.id, kind: "transferred", details: opened.transfer!, at: rules.now)
+        }
+        return (referral.id, opened.id, true)
     }
 
     public func reopen(_ id: UUID, precondition: Precondition, body: RequestBody, as caller: Caller, idempotency: IdempotencyClaim?,

@@ -87,9 +87,11 @@ struct Casework: Sendable {
     /// Adds a task and records it in the audit trail; returns it.
     @discardableResult
     static func addTask(_ unit: UnitOfWork, _ kind: TaskKind, due: SchoolDayFigure<CalendarDate>, now: Date, caseID: UUID? = nil,
-                        referralID: UUID? = nil, enquiryID: UUID? = nil, visitID: UUID? = nil) async throws -> TaskRecord {
+                        referralID: UUID? = nil, enquiryID: UUID? = nil, visitID: UUID? = nil, notificationID: UUID? = nil,
+                        expectedArrivalID: UUID? = nil) async throws -> TaskRecord {
         let task = TaskRecord(id: UUID(), kind: kind, status: .open, dueOn: due.value, dueApproximate: due.isApproximate, caseID: caseID,
-                              referralID: referralID, enquiryID: enquiryID, visitID: visitID, createdAt: now)
+                              referralID: referralID, enquiryID: enquiryID, visitID: visitID, notificationID: notificationID,
+                              expectedArrivalID: expectedArrivalID, createdAt: now)
         try await unit.tasks.insert(task)
         unit.audit("create", subjectType: "task", subjectID: task.id.lowercasedString)
         if let caseID {

@@ -24,7 +24,8 @@ public struct TaskStore: Sendable {
     let unit: UnitOfWork
 
     static let columns: PostgresQuery = """
-        id, kind, status, due_on, due_approximate, case_id, referral_id, enquiry_id, visit_id, created_at, completed_at, notes
+        id, kind, status, due_on, due_approximate, case_id, referral_id, enquiry_id, visit_id, created_at, completed_at, notes,
+        notification_id, expected_arrival_id
         """
 
     static func decode(_ r: PostgresRow) throws -> TaskRecord {
@@ -33,14 +34,16 @@ public struct TaskStore: Sendable {
                    dueOn: try StoreCoding.requiredDate(try r.decode(PostgresDate.self, at: 3)), dueApproximate: try r.decode(Bool.self, at: 4),
                    caseID: try r.decode(UUID?.self, at: 5), referralID: try r.decode(UUID?.self, at: 6),
                    enquiryID: try r.decode(UUID?.self, at: 7), visitID: try r.decode(UUID?.self, at: 8),
+                   notificationID: try r.decode(UUID?.self, at: 12), expectedArrivalID: try r.decode(UUID?.self, at: 13),
                    createdAt: try r.decode(Date.self, at: 9), completedAt: try r.decode(Date?.self, at: 10), notes: try r.decode(String?.self, at: 11))
     }
 
     public func insert(_ t: TaskRecord) async throws {
         try await unit.execute("""
-            INSERT INTO tasks (id, la_code, kind, status, due_on, due_approximate, case_id, referral_id, enquiry_id, visit_id, created_at)
+            INSERT INTO tasks (id, la_code, kind, status, due_on, due_approximate, case_id, referral_id, enquiry_id, visit_id, notification_id,
+                               expected_arrival_id, created_at)
             VALUES (\(t.id), \(unit.actor.laCode), \(t.kind.rawValue), \(t.status.rawValue), \(StoreCoding.date(t.dueOn)), \(t.dueApproximate),
-                    \(t.caseID), \(t.referralID), \(t.enquiryID), \(t.visitID), \(t.createdAt))
+                    \(t.caseID), \(t.referralID), \(t.enquiryID), \(t.visitID), \(t.notificationID), \(t.expectedArrivalID), \(t.createdAt))
             """)
     }
 

@@ -1,0 +1,182 @@
+import CMEDomain
+import CMEService
+import CMEStore
+import Foundation
+import HTTP
+
+/// `/v1/roll-notifications` (single and batch), `/v1/expected-arrivals`, deregistration
+/// authorisations and the monthly movement report.
+enum RollNotificationRoutes {
+    static func json(_ n: RollNotificationRecord) -> JSONTree {
+        let s = CaseworkJSON.s, date = CaseworkJSON.date
+        return JSONTree(.object([
+            "id": CaseworkJSON.id(n.id), "type": .string(n.type.rawValue), "school_urn": .string(n.schoolURN), "event_date": date(n.eventDate),
+            "received_at": CaseworkJSON.instant(n.receivedAt), "received_on": date(n.receivedOn), "submitted_by": CaseworkJSON.id(n.submittedBy),
+            "child_id": CaseworkJSON.id(n.childID), "pupil": n.pupil, "parents": n.parents, "ground": s(n.ground),
+            "reported_ground": s(n.reportedGround), "future_address": n.futureAddress ?? .null, "future_address_from": date(n.futureAddressFrom),
+            "destination": n.destination ?? .null, "notes": s(n.notes), "late": .bool(n.late), "days_late": .number(Double(n.daysLate)),
+            "school_days_late": .number(Double(n.schoolDaysLate)), "calendar_approximate": .bool(n.calendarApproximate),
+            "flags": .array(n.flags.map(JSONValue.string)), "actions": n.actions,
+        ]))
+    }
+
+    static func arrival(_ a: ExpectedArrivalRecord) -> JSONTree {
+        JSONTree(.object([
+            "id": CaseworkJSON.id(a.id), "child_id": CaseworkJSON.id(a.childID), "removal_id": CaseworkJSON.id(a.removalID),
+            "from_school_urn": .string(a.fromSchoolURN), "school_urn": .string(a.schoolURN), "due_on": CaseworkJSON.date(a.dueOn),
+            "calendar_approximate": .bool(a.dueApproximate), "status": .string(a.status.rawValue), "arrival_id": CaseworkJSON.id(a.arrivalID),
+            "case_id": CaseworkJSON.id(a.caseID), "created_at": CaseworkJSON.instant(a.createdAt),
+        ]))
+    }
+
+    static func authorisation(_ a: DeregistrationAuthorisation) -> JSONTree {
+        JSONTree(.object([
+            "id": CaseworkJSON.id(a.id), "case_id": CaseworkJSON.id(a.caseID), "child_id": CaseworkJSON.id(a.childID),
+            "school_urn": .string(a.schoolURN), "authorised_from": CaseworkJSON.date(a.authorisedFrom),
+            "created_at": CaseworkJSON.instant(a.createdAt),
+        ]))
+    }
+
+    static func batchResult(_ r: RollNotificationService.ItemResult) -> JSONValue {
+        var o: [String: JSONValue] = ["index": .number(Double(r.index)), "status": .number(Double(r.status))]
+        if let rec = r.record {
+            o["id"] = CaseworkJSON.id(rec.id)
+            o["late"] = .bool(rec.late)
+            o["actions"] = rec.actions
+        }
+        if let why = r.forbidden { o["errors"] = .array([.object(["pointer": .string(""), "detail": .string(why)])]) }
+        if let errors = r.errors {
+            o["errors"] = .array(errors.map { .object(["pointer": .string($0.pointer), "detail": .string($0.message)]) })
+        }
+        return .object(o)
+    }
+
+    static func register(on api: inout RouteBuilder) {
+        let roll = api.services.rollNotifications
+        let senders: Set<Role> = [.school, .officer, .admin]
+        let group = RouteBuilder.Group(prefix: "/v1/roll-notifications", roles: senders)
+
+        api.add("POST", "", in: group) { request, context in
+            API.response(try await roll.post(API.body(request), as: context.caller, idempotency: try API.idempotency(request)) {
+                try API.stored(201, json($0))
+            })
+        }
+
+        // A batch of up to 5,000 notices: 16 MiB.
+        let batch = RouteBuilder.Group(prefix: "/v1/roll-notifications", roles: senders, bodyLimit: 16 << 20)
+        api.add("POST", "/batch", in: batch) { request, context in
+            API.response(try await roll.postBatch(API.body(request), as: context.caller, idempotency: try API.idempotency(request)) {
+                try API.stored(200, JSONTree(.object(["results": .array($0.map(batchResult))])))
+            })
+        }
+
+        api.add("GET", "", in: group) { request, context in
+            var school: String?
+            if let text = request.query["school_urn"] {
+                guard let urn = URN(text), text.utf8.count == 6 else { throw ServiceError.malformed("school_urn must be a URN of 6 digits.") }
+                school = urn.value
+            }
+            var since: CalendarDate?
+            if let text = request.query["since"] {
+                guard text.utf8.count == 10, let d = CalendarDate(text) else { throw ServiceError.malformed("since must be a date, YYYY-MM-DD.") }
+                since = d
+            }
+            let page = try await roll.list(school: school, type: try API.queryEnum(request, "type", RollNotificationType.self), since: since,
+                                           cursor: try API.cursor(request), limit: try API.limit(request), as: context.caller)
+            return try API.page(page, json)
+        }
+
+        api.add("GET", "/{id}", in: group) { request, context in
+            try API.json(json(try await roll.notification(try API.id(request), as: context.caller)))
+        }
+
+        api.add("GET", "/v1/expected-arrivals", in: RouteBuilder.Group(prefix: "", roles: senders)) { request, context in
+            let page = try await roll.expectedArrivals(status: try API.queryEnum(request, "status", ExpectedArrivalStatus.self),
+                                                       cursor: try API.cursor(request), limit: try API.limit(request), as: context.caller)
+            return try API.page(page, arrival)
+        }
+
+        api.add("POST", "/v1/cases/{id}/deregistration-authorisations", in: RouteBuilder.Group(prefix: "", roles: [.officer, .admin])) { request, context in
+            API.response(try await roll.authorise(caseID: try API.id(request), body: API.body(request), as: context.caller,
+                                                  idempotency: try API.idempotency(request)) {
+                try API.stored(201, authorisation($0))
+            })
+        }
+
+        api.add("GET", "/v1/deregistration-authorisations", in: RouteBuilder.Group(prefix: "", roles: senders)) { _, context in
+            try API.json(API.Page(items: try await roll.authorisations(as: context.caller).map(authorisation), nextCursor: nil))
+        }
+
+        api.add("GET", "/v1/reports/movement", in: RouteBuilder.Group(prefix: "", roles: senders)) { request, context in
+            guard let urnText = request.query["school_urn"], urnText.utf8.count == 6, let urn = URN(urnText) else {
+                throw ServiceError.malformed("school_urn must be a URN of 6 digits.")
+            }
+            let monthText = request.query["month"] ?? ""
+            let parts = monthText.split(separator: "-")
+            guard monthText.utf8.count == 7, parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (2000...2100).contains(y), (1...12).contains(m) else {
+                throw ServiceError.malformed("month must be YYYY-MM.")
+            }
+            let rows = try await roll.movements(school: urn, month: (y, m), as: context.caller)
+            let wantsCSV = (request.headers["Accept"] ?? "").lowercased().contains("text/csv")
+            return wantsCSV ? MovementReport.csv(rows, school: urn.value, month: monthText)
+                            : try API.json(MovementReport.json(rows, school: urn.value, month: monthText))
+        }
+    }
+}
+
+/// The monthly movement-of-children return of one school: joiners and leavers of the month.
+enum MovementReport {
+    static func line(_ n: RollNotificationRecord) -> [String: JSONValue] {
+        var o: [String: JSONValue] = [
+            "notification_id": CaseworkJSON.id(n.id), "event_date": CaseworkJSON.date(n.eventDate), "received_on": CaseworkJSON.date(n.receivedOn),
+            "late": .bool(n.late), "child_id": CaseworkJSON.id(n.childID),
+        ]
+        for k in ["upn", "first_name", "last_name", "date_of_birth"] { o[k] = n.pupil[k] ?? .null }
+        if n.type == .removal {
+            o["ground"] = CaseworkJSON.s(n.ground)
+            o["reported_ground"] = CaseworkJSON.s(n.reportedGround)
+            o["destination"] = n.destination ?? .null
+        }
+        return o
+    }
+
+    static func json(_ rows: [RollNotificationRecord], school: String, month: String) -> JSONTree {
+        JSONTree(.object([
+            "school_urn": .string(school), "month": .string(month),
+            "joiners": .array(rows.filter { $0.type == .addition }.map { .object(line($0)) }),
+            "leavers": .array(rows.filter { $0.type == .removal }.map { .object(line($0)) }),
+        ]))
+    }
+
+    static let columns = ["movement", "event_date", "upn", "first_name", "last_name", "date_of_birth", "ground", "reported_ground",
+                          "destination_school_urn", "destination_ctf_code", "destination_la_code", "destination_country", "received_on", "late"]
+
+    /// RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break.
+    static func csv(_ rows: [RollNotificationRecord], school: String, month: String) -> Response {
+        func field(_ v: JSONValue?) -> String {
+            switch v {
+            case .string(let s)?: return s
+            case .bool(let b)?: return b ? "true" : "false"
+            case .number(let n)?: return String(Int(n))
+            default: return ""
+            }
+        }
+        func quote(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var out = columns.joined(separator: ",") + "\r\n"
+        for n in rows {
+            let l = line(n)
+            let d = n.destination
+            let values: [String] = [n.type == .addition ? "joiner" : "leaver", field(l["event_date"]), field(l["upn"]), field(l["first_name"]),
+                                    field(l["last_name"]), field(l["date_of_birth"]), field(l["ground"]), field(l["reported_ground"]),
+                                    field(d?["school_urn"]), field(d?["ctf_code"]), field(d?["la_code"]), field(d?["country"]),
+                                    field(l["received_on"]), field(l["late"])]
+            out += values.map(quote).joined(separator: ",") + "\r\n"
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/csv; charset=utf-8; header=present")
+        headers.add(name: "Content-Disposition", value: "attachment; filename=\"movement-\(school)-\(month).csv\"")
+        return Response(status: 200, headers: headers, body: Array(out.utf8))
+    }
+}

@@ -1,0 +1,184 @@
+import CMEDomain
+import Foundation
+import Postgres
+
+public enum ExpectedArrivalStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case pending, arrived, overdue
+}
+
+/// A child expected at a school after a removal there.
+public struct ExpectedArrivalRecord: Sendable, Equatable {
+    public var id: UUID
+    public var childID: UUID
+    public var removalID: UUID
+    public var fromSchoolURN: String
+    public var schoolURN: String
+    public var dueOn: CalendarDate
+    public var dueApproximate: Bool
+    public var status: ExpectedArrivalStatus
+    public var arrivalID: UUID?
+    public var caseID: UUID?
+    public var createdAt: Date
+
+    public init(id: UUID, childID: UUID, removalID: UUID, fromSchoolURN: String, schoolURN: String, dueOn: CalendarDate,
+                dueApproximate: Bool, status: ExpectedArrivalStatus, arrivalID: UUID? = nil, caseID: UUID? = nil, createdAt: Date) {
+        self.id = id
+        self.childID = childID
+        self.removalID = removalID
+        self.fromSchoolURN = fromSchoolURN
+        self.schoolURN = schoolURN
+        self.dueOn = dueOn
+        self.dueApproximate = dueApproximate
+        self.status = status
+        self.arrivalID = arrivalID
+        self.caseID = caseID
+        self.createdAt = createdAt
+    }
+}
+
+/// `expected_arrivals`, `ehe_records` and `deregistration_authorisations`.
+public struct ExpectedArrivalStore: Sendable {
+    let unit: UnitOfWork
+
+    static let columns: PostgresQuery = """
+        id, child_id, removal_id, from_school_urn, school_urn, due_on, due_approximate, status, arrival_id, case_id, created_at
+        """
+
+    static func decode(_ r: PostgresRow) throws -> ExpectedArrivalRecord {
+        ExpectedArrivalRecord(id: try r.decode(UUID.self, at: 0), childID: try r.decode(UUID.self, at: 1), removalID: try r.decode(UUID.self, at: 2),
+                              fromSchoolURN: try r.decode(String.self, at: 3), schoolURN: try r.decode(String.self, at: 4),
+                              dueOn: try StoreCoding.requiredDate(try r.decode(PostgresDate.self, at: 5)), dueApproximate: try r.decode(Bool.self, at: 6),
+                              status: try StoreCoding.enumValue(try r.decode(String.self, at: 7), ExpectedArrivalStatus.self),
+                              arrivalID: try r.decode(UUID?.self, at: 8), caseID: try r.decode(UUID?.self, at: 9), createdAt: try r.decode(Date.self, at: 10))
+    }
+
+    public func insert(_ arrivals: [ExpectedArrivalRecord]) async throws {
+        guard !arrivals.isEmpty else { return }
+        var rows = JSONRows()
+        for a in arrivals {
+            rows.row {
+                $0.set("id", a.id); $0.set("child_id", a.childID); $0.set("removal_id", a.removalID); $0.set("from_school_urn", a.fromSchoolURN)
+                $0.set("school_urn", a.schoolURN); $0.set("due_on", a.dueOn); $0.set("due_approximate", a.dueApproximate)
+                $0.set("created_at", a.createdAt)
+            }
+        }
+        try await unit.execute("""
+            INSERT INTO expected_arrivals (id, la_code, child_id, removal_id, from_school_urn, school_urn, due_on, due_approximate, status,
+                                           created_at)
+            SELECT id, \(unit.actor.laCode), child_id, removal_id, from_school_urn, school_urn, due_on, due_approximate, 'pending', created_at
+            FROM jsonb_to_recordset(\(rows.parameter)) AS x(id uuid, child_id uuid, removal_id uuid, from_school_urn text, school_urn text,
+                 due_on date, due_approximate boolean, created_at timestamptz)
+            """)
+    }
+
+    /// Fulfils the pending arrivals of these (child, school) pairs by the additions given; returns
+    /// (expected arrival id, addition id) for each fulfilled.
+    public func fulfil(_ additions: [(addition: UUID, child: UUID, school: String)], at now: Date) async throws -> [(UUID, UUID)] {
+        guard !additions.isEmpty else { return [] }
+        var rows = JSONRows()
+        for a in additions { rows.row { $0.set("a", a.addition); $0.set("c", a.child); $0.set("s", a.school) } }
+        return try await unit.query("""
+            UPDATE expected_arrivals e SET status = 'arrived', arrival_id = x.a, resolved_at = \(now)
+            FROM jsonb_to_recordset(\(rows.parameter)) AS x(a uuid, c uuid, s text)
+            WHERE e.la_code = \(unit.actor.laCode) AND e.status = 'pending' AND e.child_id = x.c AND e.school_urn = x.s
+            RETURNING e.id, x.a
+            """).map { (try $0.decode(UUID.self, at: 0), try $0.decode(UUID.self, at: 1)) }
+    }
+
+    /// Pending arrivals at these schools, with the expected child's name and date of birth, for
+    /// fuzzy matching of additions that fulfilled nothing.
+    public func pendingWithChildren(atSchools schools: [String]) async throws -> [(arrival: UUID, school: String, child: ChildRecord)] {
+        guard !schools.isEmpty else { return [] }
+        return try await unit.query("""
+            SELECT e.id, e.school_urn, c.upn, c.first_name, c.last_name, c.date_of_birth
+            FROM expected_arrivals e JOIN children c ON c.la_code = e.la_code AND c.id = e.child_id
+            WHERE e.la_code = \(unit.actor.laCode) AND e.status = 'pending' AND e.school_urn = ANY(\(schools))
+            """).map { r in
+            (try r.decode(UUID.self, at: 0), try r.decode(String.self, at: 1),
+             ChildRecord(upn: try r.decode(String?.self, at: 2).flatMap(UPN.init), firstName: try r.decode(String.self, at: 3),
+                         lastName: try r.decode(String.self, at: 4), dateOfBirth: StoreCoding.date(try r.decode(PostgresDate?.self, at: 5))))
+        }
+    }
+
+    /// Pending arrivals due before `today`: the sweep's candidates.
+    public func overdue(before today: CalendarDate, limit: Int = 1_000) async throws -> [ExpectedArrivalRecord] {
+        try await unit.query("""
+            SELECT \(sql: Self.columns) FROM expected_arrivals
+            WHERE la_code = \(unit.actor.laCode) AND status = 'pending' AND due_on < \(StoreCoding.date(today))
+            ORDER BY due_on, id LIMIT \(Int64(limit))
+            """).map(Self.decode)
+    }
+
+    /// Marks an arrival overdue unless another sweep did first; true when this one did.
+    public func markOverdue(_ id: UUID, at now: Date) async throws -> Bool {
+        try await unit.execute("""
+            UPDATE expected_arrivals SET status = 'overdue', resolved_at = \(now)
+            WHERE la_code = \(unit.actor.laCode) AND id = \(id) AND status = 'pending'
+            """) == 1
+    }
+
+    public func setCase(_ id: UUID, caseID: UUID) async throws {
+        try await unit.execute("UPDATE expected_arrivals SET case_id = \(caseID) WHERE la_code = \(unit.actor.laCode) AND id = \(id)")
+    }
+
+    public func list(status: ExpectedArrivalStatus?, school: String?, after: DueKey?, limit: Int) async throws -> (rows: [ExpectedArrivalRecord], more: Bool) {
+        var filter: PostgresQuery = ""
+        if let status { filter = "\(sql: filter) AND status = \(status.rawValue)" }
+        if let school { filter = "\(sql: filter) AND school_urn = \(school)" }
+        if let after { filter = "\(sql: filter) AND (due_on, id) > (\(StoreCoding.date(after.dueOn)), \(after.id))" }
+        let rows = try await unit.query("""
+            SELECT \(sql: Self.columns) FROM expected_arrivals WHERE la_code = \(unit.actor.laCode) \(sql: filter)
+            ORDER BY due_on, id LIMIT \(Int64(limit + 1))
+            """).map(Self.decode)
+        return (Array(rows.prefix(limit)), rows.count > limit)
+    }
+
+    // MARK: EHE records and deregistration authorisations
+
+    public func recordEHE(child: UUID, notification: UUID, school: String, ground: String, startsOn: CalendarDate, at now: Date) async throws -> UUID {
+        let id = UUID()
+        try await unit.execute("""
+            INSERT INTO ehe_records (id, la_code, child_id, notification_id, school_urn, ground, starts_on, created_at)
+            VALUES (\(id), \(unit.actor.laCode), \(child), \(notification), \(school), \(ground), \(StoreCoding.date(startsOn)), \(now))
+            """)
+        return id
+    }
+
+    public func authorise(caseID: UUID, child: UUID, school: String, from: CalendarDate, at now: Date) async throws -> UUID {
+        let id = UUID()
+        try await unit.execute("""
+            INSERT INTO deregistration_authorisations (id, la_code, case_id, child_id, school_urn, authorised_from, created_at, created_by)
+            VALUES (\(id), \(unit.actor.laCode), \(caseID), \(child), \(school), \(StoreCoding.date(from)), \(now), \(unit.actor.clientID))
+            """)
+        return id
+    }
+
+    /// The (child, school) pairs among those given that a deregistration authorisation covers on their date.
+    public func authorised(_ pairs: [(child: UUID, school: String, on: CalendarDate)]) async throws -> Set<String> {
+        guard !pairs.isEmpty else { return [] }
+        var rows = JSONRows()
+        for p in pairs { rows.row { $0.set("c", p.child); $0.set("s", p.school); $0.set("d", p.on) } }
+        return Set(try await unit.query("""
+            SELECT DISTINCT x.c::text || '|' || x.s FROM jsonb_to_recordset(\(rows.parameter)) AS x(c uuid, s text, d date)
+            JOIN deregistration_authorisations a ON a.la_code = \(unit.actor.laCode) AND a.child_id = x.c AND a.school_urn = x.s
+                 AND a.authorised_from <= x.d
+            """).map { try $0.decode(String.self, at: 0) })
+    }
+
+    /// Authorisations, newest first; a school's own only when `school` is given.
+    public func authorisations(school: String?) async throws -> [(id: UUID, caseID: UUID, childID: UUID, school: String, from: CalendarDate, createdAt: Date)] {
+        var filter: PostgresQuery = ""
+        if let school { filter = "AND school_urn = \(school)" }
+        return try await unit.query("""
+            SELECT id, case_id, child_id, school_urn, authorised_from, created_at FROM deregistration_authorisations
+            WHERE la_code = \(unit.actor.laCode) \(sql: filter) ORDER BY created_at DESC, id LIMIT 500
+            """).map { r in
+            (try r.decode(UUID.self, at: 0), try r.decode(UUID.self, at: 1), try r.decode(UUID.self, at: 2), try r.decode(String.self, at: 3),
+             try StoreCoding.requiredDate(try r.decode(PostgresDate.self, at: 4)), try r.decode(Date.self, at: 5))
+        }
+    }
+}
+
+extension UnitOfWork {
+    public var expectedArrivals: ExpectedArrivalStore { ExpectedArrivalStore(unit: self) }
+}

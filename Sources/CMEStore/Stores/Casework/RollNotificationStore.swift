@@ -1,0 +1,259 @@
+import CMEDomain
+import Foundation
+import Postgres
+
+/// A roll notification as stored.
+public struct RollNotificationRecord: Sendable, Equatable {
+    public var id: UUID
+    public var type: RollNotificationType
+    public var schoolURN: String
+    public var eventDate: CalendarDate
+    public var receivedAt: Date
+    public var receivedOn: CalendarDate
+    public var submittedBy: UUID?
+    public var childID: UUID
+    public var pupil: JSONValue
+    public var parents: JSONValue
+    public var ground: String?
+    public var reportedGround: String?
+    public var futureAddress: JSONValue?
+    public var futureAddressFrom: CalendarDate?
+    public var destination: JSONValue?
+    public var notes: String?
+    public var late: Bool
+    public var daysLate: Int
+    public var schoolDaysLate: Int
+    public var calendarApproximate: Bool
+    public var flags: [String]
+    public var actions: JSONValue
+
+    public init(id: UUID, type: RollNotificationType, schoolURN: String, eventDate: CalendarDate, receivedAt: Date, receivedOn: CalendarDate,
+                submittedBy: UUID?, childID: UUID, pupil: JSONValue, parents: JSONValue, ground: String?, reportedGround: String?,
+                futureAddress: JSONValue?, futureAddressFrom: CalendarDate?, destination: JSONValue?, notes: String?, late: Bool,
+                daysLate: Int, schoolDaysLate: Int, calendarApproximate: Bool, flags: [String], actions: JSONValue) {
+        self.id = id
+        self.type = type
+        self.schoolURN = schoolURN
+        self.eventDate = eventDate
+        self.receivedAt = receivedAt
+        self.receivedOn = receivedOn
+        self.submittedBy = submittedBy
+        self.childID = childID
+        self.pupil = pupil
+        self.parents = parents
+        self.ground = ground
+        self.reportedGround = reportedGround
+        self.futureAddress = futureAddress
+        self.futureAddressFrom = futureAddressFrom
+        self.destination = destination
+        self.notes = notes
+        self.late = late
+        self.daysLate = daysLate
+        self.schoolDaysLate = schoolDaysLate
+        self.calendarApproximate = calendarApproximate
+        self.flags = flags
+        self.actions = actions
+    }
+}
+
+/// A pupil to find or record as a child, by the keys a notice gives.
+public struct PupilKey: Sendable, Hashable {
+    public var upn: String?
+    public var firstNameKey: String
+    public var lastNameKey: String
+    public var dateOfBirth: CalendarDate?
+    public init(upn: String?, firstNameKey: String, lastNameKey: String, dateOfBirth: CalendarDate?) {
+        self.upn = upn
+        self.firstNameKey = firstNameKey
+        self.lastNameKey = lastNameKey
+        self.dateOfBirth = dateOfBirth
+    }
+}
+
+/// The `roll_notifications` table, with the set-based statements a batch of thousands needs.
+public struct RollNotificationStore: Sendable {
+    let unit: UnitOfWork
+
+    static let columns: PostgresQuery = """
+        id, type, school_urn, event_date, received_at, received_on, submitted_by, child_id, pupil::text, parents::text, ground,
+        reported_ground, future_address::text, future_address_from, destination::text, notes, late, days_late, school_days_late,
+        calendar_approximate, flags, actions::text, seq
+        """
+
+    static func decode(_ r: PostgresRow) throws -> (RollNotificationRecord, Int64) {
+        (RollNotificationRecord(
+            id: try r.decode(UUID.self, at: 0), type: try StoreCoding.enumValue(try r.decode(String.self, at: 1), RollNotificationType.self),
+            schoolURN: try r.decode(String.self, at: 2), eventDate: try StoreCoding.requiredDate(try r.decode(PostgresDate.self, at: 3)),
+            receivedAt: try r.decode(Date.self, at: 4), receivedOn: try StoreCoding.requiredDate(try r.decode(PostgresDate.self, at: 5)),
+            submittedBy: try r.decode(UUID?.self, at: 6), childID: try r.decode(UUID.self, at: 7),
+            pupil: try StoreCoding.value(try r.decode(String.self, at: 8)) ?? .null, parents: try StoreCoding.value(try r.decode(String.self, at: 9)) ?? .null,
+            ground: try r.decode(String?.self, at: 10), reportedGround: try r.decode(String?.self, at: 11),
+            futureAddress: try StoreCoding.value(try r.decode(String?.self, at: 12)),
+            futureAddressFrom: StoreCoding.date(try r.decode(PostgresDate?.self, at: 13)),
+            destination: try StoreCoding.value(try r.decode(String?.self, at: 14)), notes: try r.decode(String?.self, at: 15),
+            late: try r.decode(Bool.self, at: 16), daysLate: try r.decode(Int.self, at: 17), schoolDaysLate: try r.decode(Int.self, at: 18),
+            calendarApproximate: try r.decode(Bool.self, at: 19), flags: try r.decode([String].self, at: 20),
+            actions: try StoreCoding.value(try r.decode(String.self, at: 21)) ?? .array([])),
+         try r.decode(Int64.self, at: 22))
+    }
+
+    /// The children already known for these pupils: by UPN first, then by exact name keys and date
+    /// of birth (a record whose UPN differs is another child). Returns the child id per key.
+    public func knownChildren(_ keys: [PupilKey]) async throws -> [PupilKey: UUID] {
+        var out: [PupilKey: UUID] = [:]
+        let upns = Array(Set(keys.compactMap(\.upn)))
+        if !upns.isEmpty {
+            var byUPN: [String: UUID] = [:]
+            for r in try await unit.query("SELECT upn, id FROM children WHERE la_code = \(unit.actor.laCode) AND upn = ANY(\(upns))") {
+                byUPN[try r.decode(String.self, at: 0)] = try r.decode(UUID.self, at: 1)
+            }
+            for k in keys { if let u = k.upn, let id = byUPN[u] { out[k] = id } }
+        }
+        let rest = keys.filter { out[$0] == nil && $0.dateOfBirth != nil }
+        if !rest.isEmpty {
+            var rows = JSONRows()
+            for k in Set(rest) { rows.row { $0.set("l", k.lastNameKey); $0.set("f", k.firstNameKey); $0.set("d", k.dateOfBirth) } }
+            var byName: [String: [(UUID, String?)]] = [:]
+            for r in try await unit.query("""
+                SELECT c.id, c.upn, c.last_name_key, c.first_name_key, c.date_of_birth
+                FROM jsonb_to_recordset(\(rows.parameter)) AS k(l text, f text, d date)
+                JOIN children c ON c.la_code = \(unit.actor.laCode) AND c.last_name_key = k.l AND c.first_name_key = k.f
+                                AND c.date_of_birth = k.d
+                """) {
+                let key = try r.decode(String.self, at: 2) + "|" + r.decode(String.self, at: 3) + "|"
+                    + (StoreCoding.date(try r.decode(PostgresDate?.self, at: 4))?.iso8601 ?? "")
+                byName[key, default: []].append((try r.decode(UUID.self, at: 0), try r.decode(String?.self, at: 1)))
+            }
+            for k in rest {
+                let key = k.lastNameKey + "|" + k.firstNameKey + "|" + (k.dateOfBirth?.iso8601 ?? "")
+                // The same name and birth date, and no UPN that says otherwise.
+                if let hit = byName[key]?.first(where: { $0.1 == nil || k.upn == nil || $0.1 == k.upn }) { out[k] = hit.0 }
+            }
+        }
+        return out
+    }
+
+    /// Records new children in one statement.
+    public func insertChildren(_ children: [ChildRow]) async throws {
+        guard !children.isEmpty else { return }
+        var rows = JSONRows()
+        for c in children {
+            rows.row {
+                $0.set("id", c.id); $0.set("upn", c.upn); $0.set("first_name", c.firstName); $0.set("last_name", c.lastName)
+                $0.set("first_name_key", c.firstNameKey); $0.set("last_name_key", c.lastNameKey); $0.set("date_of_birth", c.dateOfBirth)
+                $0.set("gender", c.gender); $0.raw("address", c.addressJSON); $0.set("postcode_key", c.postcodeKey)
+            }
+        }
+        try await unit.execute("""
+            INSERT INTO children (id, la_code, upn, first_name, last_name, first_name_key, last_name_key, date_of_birth, gender, address,
+                                  postcode_key)
+            SELECT id, \(unit.actor.laCode), upn, first_name, last_name, first_name_key, last_name_key, date_of_birth, gender, address,
+                   postcode_key
+            FROM jsonb_to_recordset(\(rows.parameter)) AS x(id uuid, upn text, first_name text, last_name text, first_name_key text,
+                 last_name_key text, date_of_birth date, gender text, address jsonb, postcode_key text)
+            """)
+    }
+
+    /// Stores notifications in one statement.
+    public func insert(_ notes: [RollNotificationRecord]) async throws {
+        guard !notes.isEmpty else { return }
+        var rows = JSONRows()
+        for n in notes {
+            rows.row {
+                $0.set("id", n.id); $0.set("type", n.type.rawValue); $0.set("school_urn", n.schoolURN); $0.set("event_date", n.eventDate)
+                $0.set("received_at", n.receivedAt); $0.set("received_on", n.receivedOn); $0.set("submitted_by", n.submittedBy)
+                $0.set("child_id", n.childID); $0.raw("pupil", StoreCoding.json(n.pupil)); $0.raw("parents", StoreCoding.json(n.parents))
+                $0.set("ground", n.ground); $0.set("reported_ground", n.reportedGround); $0.raw("future_address", StoreCoding.json(n.futureAddress))
+                $0.set("future_address_from", n.futureAddressFrom); $0.raw("destination", StoreCoding.json(n.destination)); $0.set("notes", n.notes)
+                $0.set("late", n.late); $0.set("days_late", n.daysLate); $0.set("school_days_late", n.schoolDaysLate)
+                $0.set("calendar_approximate", n.calendarApproximate); $0.strings("flags", n.flags); $0.raw("actions", StoreCoding.json(n.actions))
+            }
+        }
+        try await unit.execute("""
+            INSERT INTO roll_notifications (id, la_code, type, school_urn, event_date, received_at, received_on, submitted_by, child_id,
+                pupil, parents, ground, reported_ground, future_address, future_address_from, destination, notes, late, days_late,
+                school_days_late, calendar_approximate, flags, actions)
+            SELECT id, \(unit.actor.laCode), type, school_urn, event_date, received_at, received_on, submitted_by, child_id, pupil, parents,
+                   ground, reported_ground, future_address, future_address_from, destination, notes, late, days_late, school_days_late,
+                   calendar_approximate, ARRAY(SELECT jsonb_array_elements_text(flags)), actions
+            FROM jsonb_to_recordset(\(rows.parameter)) AS x(id uuid, type text, school_urn text, event_date date, received_at timestamptz,
+                 received_on date, submitted_by uuid, child_id uuid, pupil jsonb, parents jsonb, ground text, reported_ground text,
+                 future_address jsonb, future_address_from date, destination jsonb, notes text, late boolean, days_late integer,
+                 school_days_late integer, calendar_approximate boolean, flags jsonb, actions jsonb)
+            """)
+    }
+
+    /// Sets the actions and flags of notifications after their effects were taken.
+    public func setOutcome(_ outcomes: [(id: UUID, flags: [String], actions: JSONValue)]) async throws {
+        guard !outcomes.isEmpty else { return }
+        var rows = JSONRows()
+        for o in outcomes { rows.row { $0.set("id", o.id); $0.strings("flags", o.flags); $0.raw("actions", StoreCoding.json(o.actions)) } }
+        try await unit.execute("""
+            UPDATE roll_notifications n SET flags = ARRAY(SELECT jsonb_array_elements_text(x.flags)), actions = x.actions
+            FROM jsonb_to_recordset(\(rows.parameter)) AS x(id uuid, flags jsonb, actions jsonb)
+            WHERE n.la_code = \(unit.actor.laCode) AND n.id = x.id
+            """)
+    }
+
+    public func find(_ id: UUID) async throws -> RollNotificationRecord? {
+        try await unit.query("SELECT \(sql: Self.columns) FROM roll_notifications WHERE la_code = \(unit.actor.laCode) AND id = \(id)")
+            .first.map { try Self.decode($0).0 }
+    }
+
+    /// A page in the order received, after the given `seq`.
+    public func list(school: String?, type: RollNotificationType?, since: CalendarDate?, after: Int64?,
+                     limit: Int) async throws -> (rows: [RollNotificationRecord], lastSeq: Int64?, more: Bool) {
+        var filter: PostgresQuery = ""
+        if let school { filter = "\(sql: filter) AND school_urn = \(school)" }
+        if let type { filter = "\(sql: filter) AND type = \(type.rawValue)" }
+        if let since { filter = "\(sql: filter) AND received_on >= \(StoreCoding.date(since))" }
+        if let after { filter = "\(sql: filter) AND seq > \(after)" }
+        let rows = try await unit.query("""
+            SELECT \(sql: Self.columns) FROM roll_notifications WHERE la_code = \(unit.actor.laCode) \(sql: filter)
+            ORDER BY seq LIMIT \(Int64(limit + 1))
+            """).map(Self.decode)
+        let page = Array(rows.prefix(limit))
+        return (page.map(\.0), page.last?.1, rows.count > limit)
+    }
+
+    /// A school's notifications with event dates in [from, to], in date order (the movement report).
+    public func movements(school: String, from: CalendarDate, to: CalendarDate) async throws -> [RollNotificationRecord] {
+        try await unit.query("""
+            SELECT \(sql: Self.columns) FROM roll_notifications
+            WHERE la_code = \(unit.actor.laCode) AND school_urn = \(school) AND event_date BETWEEN \(StoreCoding.date(from)) AND \(StoreCoding.date(to))
+            ORDER BY event_date, seq
+            """).map { try Self.decode($0).0 }
+    }
+
+    /// The council's registered schools among these URNs.
+    public func registeredSchools(_ urns: [String]) async throws -> Set<String> {
+        guard !urns.isEmpty else { return [] }
+        return Set(try await unit.query("SELECT urn FROM schools WHERE la_code = \(unit.actor.laCode) AND urn = ANY(\(urns))")
+            .map { try $0.decode(String.self, at: 0) })
+    }
+
+    /// Applies the net roll changes: (child, school) pairs now on roll from a date, and pairs no longer.
+    public func applyRoll(on: [(child: UUID, school: String, since: CalendarDate)], off: [(child: UUID, school: String)]) async throws {
+        if !on.isEmpty {
+            var rows = JSONRows()
+            for e in on { rows.row { $0.set("c", e.child); $0.set("s", e.school); $0.set("d", e.since) } }
+            try await unit.execute("""
+                INSERT INTO current_roll (la_code, child_id, school_urn, since)
+                SELECT \(unit.actor.laCode), c, s, d FROM jsonb_to_recordset(\(rows.parameter)) AS x(c uuid, s text, d date)
+                ON CONFLICT (la_code, child_id, school_urn) DO UPDATE SET since = excluded.since
+                """)
+        }
+        if !off.isEmpty {
+            var rows = JSONRows()
+            for e in off { rows.row { $0.set("c", e.child); $0.set("s", e.school) } }
+            try await unit.execute("""
+                DELETE FROM current_roll r USING jsonb_to_recordset(\(rows.parameter)) AS x(c uuid, s text)
+                WHERE r.la_code = \(unit.actor.laCode) AND r.child_id = x.c AND r.school_urn = x.s
+                """)
+        }
+    }
+}
+
+extension UnitOfWork {
+    public var rollNotifications: RollNotificationStore { RollNotificationStore(unit: self) }
+}
