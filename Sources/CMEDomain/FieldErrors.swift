@@ -15,6 +15,10 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
     public init?(parsing text: String) {
         if text.isEmpty { tokens = []; return }
         guard text.hasPrefix("/") else { return nil }
+        if !text.utf8.contains(0x7E) {   // no escapes: split on the slashes
+            tokens = text.utf8.dropFirst().split(separator: 0x2F, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            return
+        }
         var decoded: [String] = []
         for raw in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
             var token = ""

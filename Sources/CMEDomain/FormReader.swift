@@ -33,11 +33,6 @@ public enum JSONValue: Hashable, Sendable, Codable {
         }
     }
 
-    /// Parses a JSON text; nil when it is not JSON.
-    public static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-    }
-
     public subscript(key: String) -> JSONValue? {
         if case .object(let o) = self { return o[key] }
         return nil

@@ -23,7 +23,21 @@ public enum NameNormalisation {
 
     /// The normalised name without spaces, so "Smith-Jones", "Smith Jones" and "Smithjones" agree.
     public static func compact(_ name: String) -> String {
-        normalise(name).replacingAll(" ", with: "")
+        // Plain ASCII (nearly every name a MIS sends): letters and digits, lower-cased, the rest dropped,
+        // which is what the general path gives for such text.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(name.utf8.count)
+            for b in name.utf8 {
+                switch b {
+                case 0x41...0x5A: out.append(b + 0x20)
+                case 0x61...0x7A, 0x30...0x39: out.append(b)
+                default: break
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return normalise(name).replacingAll(" ", with: "")
     }
 
     /// The words of the normalised name.

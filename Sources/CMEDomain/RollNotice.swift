@@ -133,3 +133,33 @@ public struct RollNotice: Hashable, Sendable {
         }
     }
 }
+
+extension Address {
+    /// As JSON: every line, `null` when missing.
+    public var json: JSONValue {
+        func s(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
+        return .object(["line1": s(line1), "line2": s(line2), "town": s(town), "postcode": s(postcode)])
+    }
+}
+
+extension RollNotice {
+    private static func s(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
+
+    /// The pupil as stored and shown (`pupil` of a notification).
+    public var pupilJSON: JSONValue {
+        .object(["upn": Self.s(pupil.upn), "first_name": .string(pupil.firstName), "last_name": .string(pupil.lastName),
+                 "date_of_birth": Self.s(pupil.dateOfBirth?.iso8601), "gender": Self.s(pupil.gender?.rawValue),
+                 "address": pupil.address?.json ?? .null])
+    }
+
+    public var parentsJSON: JSONValue {
+        .array(parents.map { .object(["name": .string($0.name), "address": $0.address?.json ?? .null, "phone": Self.s($0.phone)]) })
+    }
+
+    public var destinationJSON: JSONValue? {
+        destination.map {
+            .object(["school_urn": Self.s($0.schoolUrn), "ctf_code": Self.s($0.ctfCode?.rawValue), "la_code": Self.s($0.laCode),
+                     "country": Self.s($0.country), "start_date": Self.s($0.startDate?.iso8601)])
+        }
+    }
+}

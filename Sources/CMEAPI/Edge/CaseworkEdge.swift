@@ -50,8 +50,20 @@ extension API {
     /// The opaque cursor of a casework list, decoded to the service's key (400 when not ours).
     static func serviceCursor(_ request: Request) throws(ServiceError) -> String? { try cursor(request) }
 
-    static func page<T, D: Encodable>(_ page: ListPage<T>, _ dto: (T) -> D) throws -> Response {
-        try json(Page(items: page.items.map(dto), nextCursor: page.nextCursor.map(makeCursor)))
+    static func page<T>(_ page: ListPage<T>, _ dto: (T) -> JSONTree) throws -> Response {
+        json(JSONTree(.object(["items": .array(page.items.map { dto($0).value }),
+                                "next_cursor": page.nextCursor.map { .string(makeCursor($0)) } ?? .null])))
+    }
+
+    /// A JSON tree as a response, written by the tree's own writer.
+    static func json(_ tree: JSONTree, status: Int = 200, headers: HTTPHeaders = HTTPHeaders()) -> Response {
+        var h = headers
+        h.add(name: "Content-Type", value: "application/json")
+        return Response(status: status, headers: h, body: tree.value.serialized)
+    }
+
+    static func stored(_ status: Int, _ tree: JSONTree) -> StoredReply {
+        StoredReply(status: status, body: tree.value.serialized)
     }
 
     /// Renders a created or changed resource as the reply stored with its idempotency key.

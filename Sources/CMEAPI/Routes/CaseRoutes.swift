@@ -25,14 +25,14 @@ enum CaseRoutes {
 
         api.add("GET", "/{id}", in: group) { request, context in
             let view = try await cases.caseView(try API.id(request), as: context.caller)
-            return try API.json(CaseworkJSON.caseJSON(view), headers: API.etag(view.record.version))
+            return API.json(CaseworkJSON.caseJSON(view), headers: API.etag(view.record.version))
         }
 
         api.add("PATCH", "/{id}", in: group) { request, context in
             let id = try API.id(request)
             let precondition = try API.precondition(request)
             let view = try await cases.patch(id, precondition: precondition, body: API.body(request), as: context.caller)
-            return try API.json(CaseworkJSON.caseJSON(view), headers: API.etag(view.record.version))
+            return API.json(CaseworkJSON.caseJSON(view), headers: API.etag(view.record.version))
         }
 
         api.add("GET", "/{id}/timeline", in: group) { request, context in
@@ -54,28 +54,28 @@ enum CaseRoutes {
                 let id = try API.id(request)
                 let precondition = try API.precondition(request)
                 let reply = try await change(cases, id, precondition, API.body(request), context.caller, try API.idempotency(request)) {
-                    try API.stored(200, CaseworkJSON.caseJSON($0))
+                    API.stored(200, CaseworkJSON.caseJSON($0))
                 }
                 return API.versioned(reply)
             }
         }
 
         api.add("GET", "/{id}/status", in: group, roles: [.agency, .officer, .admin]) { request, context in
-            try API.json(CaseworkJSON.partnerStatus(try await cases.partnerStatus(try API.id(request), as: context.caller)))
+            API.json(CaseworkJSON.partnerStatus(try await cases.partnerStatus(try API.id(request), as: context.caller)))
         }
 
         let enquiries = api.services.enquiries, visits = api.services.visits, clock = api.services.clock
         api.add("POST", "/{id}/enquiries", in: group) { request, context in
             API.response(try await enquiries.create(caseID: try API.id(request), body: API.body(request), as: context.caller,
                                                     idempotency: try API.idempotency(request)) {
-                try API.stored(201, CaseworkJSON.enquiry($0, today: clock.today))
+                API.stored(201, CaseworkJSON.enquiry($0, today: clock.today))
             })
         }
 
         api.add("POST", "/{id}/visits", in: group) { request, context in
             API.response(try await visits.create(caseID: try API.id(request), body: API.body(request), as: context.caller,
                                                  idempotency: try API.idempotency(request)) {
-                try API.stored(201, CaseworkJSON.visit($0))
+                API.stored(201, CaseworkJSON.visit($0))
             })
         }
     }
@@ -98,20 +98,20 @@ enum FollowUpRoutes {
         }
 
         api.add("GET", "/{id}", in: enquiryGroup) { request, context in
-            try API.json(CaseworkJSON.enquiry(try await enquiries.enquiry(try API.id(request), as: context.caller), today: clock.today))
+            API.json(CaseworkJSON.enquiry(try await enquiries.enquiry(try API.id(request), as: context.caller), today: clock.today))
         }
 
         api.add("POST", "/{id}/response", in: enquiryGroup) { request, context in
             API.response(try await enquiries.respond(try API.id(request), body: API.body(request), as: context.caller,
                                                      idempotency: try API.idempotency(request)) {
-                try API.stored(200, CaseworkJSON.enquiry($0, today: clock.today))
+                API.stored(200, CaseworkJSON.enquiry($0, today: clock.today))
             })
         }
 
         api.add("POST", "/{id}/outcome", in: RouteBuilder.Group(prefix: "/v1/visits", roles: [.officer, .admin])) { request, context in
             API.response(try await visits.recordOutcome(try API.id(request), body: API.body(request), as: context.caller,
                                                         idempotency: try API.idempotency(request)) {
-                try API.stored(200, CaseworkJSON.visit($0))
+                API.stored(200, CaseworkJSON.visit($0))
             })
         }
 
@@ -128,7 +128,7 @@ enum FollowUpRoutes {
         api.add("POST", "/{id}/complete", in: taskGroup) { request, context in
             API.response(try await tasks.complete(try API.id(request), body: API.body(request), as: context.caller,
                                                   idempotency: try API.idempotency(request)) {
-                try API.stored(200, CaseworkJSON.task($0, today: clock.today))
+                API.stored(200, CaseworkJSON.task($0, today: clock.today))
             })
         }
 

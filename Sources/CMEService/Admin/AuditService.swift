@@ -9,7 +9,8 @@ public struct AuditService: Sendable {
     public init(database: Database) { self.database = database }
 
     /// Subject types the trail records.
-    public static let subjectTypes = ["case", "child", "referral", "enquiry", "visit", "task", "client", "school", "policy", "calendar", "sweep"]
+    public static let subjectTypes = ["case", "child", "referral", "enquiry", "visit", "task", "roll_notification", "expected_arrival",
+                                        "deregistration_authorisation", "client", "school", "policy", "calendar", "sweep"]
 
     /// Parses `type:id`; nil when it is not one.
     public static func parseSubject(_ text: String) -> (type: String, id: String)? {

@@ -108,7 +108,7 @@ public struct RollNotificationService: Sendable {
             var row = ChildService.newRow(upn: nil, firstName: n.pupil.firstName, lastName: n.pupil.lastName, dateOfBirth: n.pupil.dateOfBirth,
                                           gender: n.pupil.gender)
             row.upn = n.pupil.upn
-            if let a = n.pupil.address { row.addressJSON = ReferralService.json(a); row.postcodeKey = a.postcodeKey }
+            if let a = n.pupil.address { row.addressJSON = a.json.text; row.postcodeKey = a.postcodeKey }
             children[k] = row.id
             newChildren.append(row)
         }
@@ -122,10 +122,10 @@ public struct RollNotificationService: Sendable {
             let (late, daysLate) = n.lateness(receivedOn: rules.today, policy: rules.policy, calendar: rules.calendar)
             records[i] = RollNotificationRecord(
                 id: UUID(), type: n.type, schoolURN: n.schoolURN.value, eventDate: n.eventDate, receivedAt: rules.now, receivedOn: rules.today,
-                submittedBy: caller.clientID, childID: children[key(n)]!, pupil: try ReferralService.tree(n.pupil),
-                parents: try ReferralService.tree(n.parents), ground: n.ground?.ground.rawValue, reportedGround: n.ground?.reportedCode,
-                futureAddress: try n.futureAddress.map { try ReferralService.tree($0) }, futureAddressFrom: n.futureAddressFrom,
-                destination: try n.destination.map { try ReferralService.tree($0) }, notes: n.notes, late: late.isLate, daysLate: daysLate,
+                submittedBy: caller.clientID, childID: children[key(n)]!, pupil: n.pupilJSON,
+                parents: n.parentsJSON, ground: n.ground?.ground.rawValue, reportedGround: n.ground?.reportedCode,
+                futureAddress: n.futureAddress?.json, futureAddressFrom: n.futureAddressFrom,
+                destination: n.destinationJSON, notes: n.notes, late: late.isLate, daysLate: daysLate,
                 schoolDaysLate: late.schoolDaysLate, calendarApproximate: late.calendarApproximate, flags: [], actions: .array([]))
         }
         try await store.insert(todo.map { records[$0]! })

@@ -25,8 +25,10 @@ enum StoreCoding {
     }
 
     static func json(_ value: JSONValue?) -> String? {
-        value.map { json($0) }
+        value.map { $0.text }
     }
+
+    static func json(_ value: JSONValue) -> String { value.text }
 
     /// A jsonb column read as text.
     static func value(_ text: String?) throws -> JSONValue? {
