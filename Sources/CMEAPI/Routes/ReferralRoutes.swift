@@ -13,7 +13,7 @@ enum ReferralRoutes {
         api.add("POST", "", in: group, roles: [.officer, .admin, .school, .agency, .intake]) { request, context in
             let show = ReferralService.seesMatches.contains(context.caller.role)
             let reply = try await referrals.submit(API.body(request), as: context.caller, idempotency: try API.idempotency(request)) {
-                try API.stored(201, CaseworkJSON.referral($0, showMatches: show))
+                API.stored(201, CaseworkJSON.referral($0, showMatches: show))
             }
             return API.versioned(reply)
         }
@@ -29,7 +29,7 @@ enum ReferralRoutes {
 
         api.add("GET", "/{id}", in: group, roles: [.officer, .admin, .school, .agency]) { request, context in
             let r = try await referrals.referral(try API.id(request), as: context.caller)
-            return try API.json(CaseworkJSON.referral(r, showMatches: ReferralService.seesMatches.contains(context.caller.role)),
+            return API.json(CaseworkJSON.referral(r, showMatches: ReferralService.seesMatches.contains(context.caller.role)),
                                 headers: API.etag(r.version))
         }
 
@@ -38,7 +38,7 @@ enum ReferralRoutes {
             let precondition = try API.precondition(request)
             let reply = try await referrals.decide(id, precondition: precondition, body: API.body(request), as: context.caller,
                                                    idempotency: try API.idempotency(request)) {
-                try API.stored(200, CaseworkJSON.referral($0, showMatches: true))
+                API.stored(200, CaseworkJSON.referral($0, showMatches: true))
             }
             return API.versioned(reply)
         }

@@ -58,7 +58,7 @@ enum RollNotificationRoutes {
 
         api.add("POST", "", in: group) { request, context in
             API.response(try await roll.post(API.body(request), as: context.caller, idempotency: try API.idempotency(request)) {
-                try API.stored(201, json($0))
+                API.stored(201, json($0))
             })
         }
 
@@ -66,7 +66,7 @@ enum RollNotificationRoutes {
         let batch = RouteBuilder.Group(prefix: "/v1/roll-notifications", roles: senders, bodyLimit: 16 << 20)
         api.add("POST", "/batch", in: batch) { request, context in
             API.response(try await roll.postBatch(API.body(request), as: context.caller, idempotency: try API.idempotency(request)) {
-                try API.stored(200, JSONTree(.object(["results": .array($0.map(batchResult))])))
+                API.stored(200, JSONTree(.object(["results": .array($0.map(batchResult))])))
             })
         }
 
@@ -87,7 +87,7 @@ enum RollNotificationRoutes {
         }
 
         api.add("GET", "/{id}", in: group) { request, context in
-            try API.json(json(try await roll.notification(try API.id(request), as: context.caller)))
+            API.json(json(try await roll.notification(try API.id(request), as: context.caller)))
         }
 
         api.add("GET", "/v1/expected-arrivals", in: RouteBuilder.Group(prefix: "", roles: senders)) { request, context in
@@ -99,7 +99,7 @@ enum RollNotificationRoutes {
         api.add("POST", "/v1/cases/{id}/deregistration-authorisations", in: RouteBuilder.Group(prefix: "", roles: [.officer, .admin])) { request, context in
             API.response(try await roll.authorise(caseID: try API.id(request), body: API.body(request), as: context.caller,
                                                   idempotency: try API.idempotency(request)) {
-                try API.stored(201, authorisation($0))
+                API.stored(201, authorisation($0))
             })
         }
 
@@ -119,7 +119,7 @@ enum RollNotificationRoutes {
             let rows = try await roll.movements(school: urn, month: (y, m), as: context.caller)
             let wantsCSV = (request.headers["Accept"] ?? "").lowercased().contains("text/csv")
             return wantsCSV ? MovementReport.csv(rows, school: urn.value, month: monthText)
-                            : try API.json(MovementReport.json(rows, school: urn.value, month: monthText))
+                            : API.json(MovementReport.json(rows, school: urn.value, month: monthText))
         }
     }
 }
