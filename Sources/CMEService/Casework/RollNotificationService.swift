@@ -117,9 +117,13 @@ public struct RollNotificationService: Sendable {
 
         // The notices, flagged with their lateness.
         var records: [Int: RollNotificationRecord] = [:]
+        // Most notices of a batch share a handful of event dates: each lateness is counted once.
+        var lateness: [String: (Lateness, Int)] = [:]
         for i in todo {
             let n = results[i].pending!
-            let (late, daysLate) = n.lateness(receivedOn: rules.today, policy: rules.policy, calendar: rules.calendar)
+            let lateKey = n.type.rawValue + n.eventDate.iso8601
+            let (late, daysLate) = lateness[lateKey] ?? n.lateness(receivedOn: rules.today, policy: rules.policy, calendar: rules.calendar)
+            lateness[lateKey] = (late, daysLate)
             records[i] = RollNotificationRecord(
                 id: UUID(), type: n.type, schoolURN: n.schoolURN.value, eventDate: n.eventDate, receivedAt: rules.now, receivedOn: rules.today,
                 submittedBy: caller.clientID, childID: children[key(n)]!, pupil: n.pupilJSON,
