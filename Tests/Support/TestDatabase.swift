@@ -1,3 +1,4 @@
+import Glibc
 import Foundation
 import Postgres
 import Synchronization
@@ -98,6 +99,32 @@ public enum TestDatabase {
     /// starts must not inherit a pipe we wait on) and polls for its exit instead of
     /// `waitUntilExit`, which spins a run loop on the calling (cooperative) thread.
     private static func startPrivateCluster() throws -> String {
+        try runDBScript("start")
+    }
+
+    /// Restarts the private cluster (`scripts/db restart`: a fast shutdown, then start), for tests of
+    /// what a database restart costs. Every open session is cut.
+    /// Blocks the calling thread (run it with `onThread`): the child is spawned and reaped with
+    /// posix_spawn and waitpid, with no Dispatch source involved, so busy test tasks cannot delay it.
+    public static func restartCluster() throws {
+        let script = repositoryRoot.appendingPathComponent("scripts/db").path
+        var pid: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let args = ["bash", script, "restart"]
+        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        let spawned = posix_spawnp(&pid, "bash", &actions, nil, &argv, environ)
+        guard spawned == 0 else { throw TestDatabaseError("scripts/db restart could not start: \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else { throw TestDatabaseError("scripts/db restart failed (wait status \(status))") }
+    }
+
+    private static func runDBScript(_ command: String) throws -> String {
         let directory = FileManager.default.temporaryDirectory
         let token = UUID().uuidString
         let outURL = directory.appendingPathComponent("cme-db-start-\(token).out")
@@ -110,7 +137,7 @@ public enum TestDatabase {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", repositoryRoot.appendingPathComponent("scripts/db").path, "start"]
+        process.arguments = ["bash", repositoryRoot.appendingPathComponent("scripts/db").path, command]
         process.currentDirectoryURL = repositoryRoot
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: outURL)
@@ -120,14 +147,14 @@ public enum TestDatabase {
         while process.isRunning {
             guard Date() < deadline else {
                 process.terminate()
-                throw TestDatabaseError("scripts/db start did not finish within 120 s")
+                throw TestDatabaseError("scripts/db \(command) did not finish within 120 s")
             }
             usleep(20_000)
         }
         let text = (try? String(contentsOf: outURL, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard process.terminationStatus == 0, let line = text.split(separator: "\n").last, !line.isEmpty else {
             let errors = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-            throw TestDatabaseError("scripts/db start failed (\(process.terminationStatus)): "
+            throw TestDatabaseError("scripts/db \(command) failed (\(process.terminationStatus)): "
                 + errors.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return String(line)
