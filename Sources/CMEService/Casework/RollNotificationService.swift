@@ -192,14 +192,18 @@ public struct RollNotificationService: Sendable {
             act(i, .caseClosed, ["case_id": .string(caseID.lowercasedString)])
         }
         // An addition that only looks like a child expected there: an officer confirms it.
-        let unmatched = additions.filter { !arrived.contains($0) }
+        let unmatched = additions.filter { !arrived.contains($0) && results[$0].pending!.pupil.dateOfBirth != nil }
         if !unmatched.isEmpty {
-            let pending = try await unit.expectedArrivals.pendingWithChildren(atSchools: Array(Set(unmatched.map { records[$0]!.schoolURN })))
+            let pending = try await unit.expectedArrivals.pendingWithChildren(
+                at: unmatched.map { (records[$0]!.schoolURN, results[$0].pending!.pupil.dateOfBirth!) })
+            var bySchool: [String: [(arrival: UUID, school: String, child: ChildRecord)]] = [:]
+            for p in pending { bySchool[p.school, default: []].append(p) }
             for i in unmatched {
                 let n = results[i].pending!
+                guard let candidates = bySchool[n.schoolURN.value] else { continue }
                 let probe = ChildRecord(upn: n.pupil.upn.flatMap(UPN.init), firstName: n.pupil.firstName, lastName: n.pupil.lastName,
                                         dateOfBirth: n.pupil.dateOfBirth)
-                for p in pending where p.school == n.schoolURN.value && ChildMatching.match(probe, p.child).isCandidate {
+                for p in candidates where ChildMatching.match(probe, p.child).isCandidate {
                     let task = try await Casework.addTask(unit, .confirmPossibleArrival, due: rules.due(.workingDays(2)), now: rules.now,
                                                           notificationID: records[i]!.id, expectedArrivalID: p.arrival)
                     act(i, .taskCreated, ["task_id": .string(task.id.lowercasedString), "task_kind": .string(task.kind.rawValue)])

@@ -85,14 +85,25 @@ public struct ExpectedArrivalStore: Sendable {
             """).map { (try $0.decode(UUID.self, at: 0), try $0.decode(UUID.self, at: 1)) }
     }
 
-    /// Pending arrivals at these schools, with the expected child's name and date of birth, for
-    /// fuzzy matching of additions that fulfilled nothing.
-    public func pendingWithChildren(atSchools schools: [String]) async throws -> [(arrival: UUID, school: String, child: ChildRecord)] {
-        guard !schools.isEmpty else { return [] }
+    /// Pending arrivals at these schools of children born on these dates (or with day and month
+    /// swapped), with the expected child's name: the candidates for fuzzy matching of additions
+    /// that fulfilled nothing.
+    public func pendingWithChildren(at places: [(school: String, born: CalendarDate)]) async throws -> [(arrival: UUID, school: String, child: ChildRecord)] {
+        guard !places.isEmpty else { return [] }
+        var rows = JSONRows()
+        var seen = Set<String>()
+        for p in places {
+            var dates = [p.born]
+            if p.born.day <= 12, p.born.day != p.born.month, let swapped = CalendarDate(year: p.born.year, month: p.born.day, day: p.born.month) {
+                dates.append(swapped)
+            }
+            for d in dates where seen.insert(p.school + d.iso8601).inserted { rows.row { $0.set("s", p.school); $0.set("d", d) } }
+        }
         return try await unit.query("""
             SELECT e.id, e.school_urn, c.upn, c.first_name, c.last_name, c.date_of_birth
-            FROM expected_arrivals e JOIN children c ON c.la_code = e.la_code AND c.id = e.child_id
-            WHERE e.la_code = \(unit.actor.laCode) AND e.status = 'pending' AND e.school_urn = ANY(\(schools))
+            FROM jsonb_to_recordset(\(rows.parameter)) AS x(s text, d date)
+            JOIN children c ON c.la_code = \(unit.actor.laCode) AND c.date_of_birth = x.d
+            JOIN expected_arrivals e ON e.la_code = c.la_code AND e.child_id = c.id AND e.school_urn = x.s AND e.status = 'pending'
             """).map { r in
             (try r.decode(UUID.self, at: 0), try r.decode(String.self, at: 1),
              ChildRecord(upn: try r.decode(String?.self, at: 2).flatMap(UPN.init), firstName: try r.decode(String.self, at: 3),
