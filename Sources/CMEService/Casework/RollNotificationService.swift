@@ -196,11 +196,17 @@ public struct RollNotificationService: Sendable {
         if !unmatched.isEmpty {
             let pending = try await unit.expectedArrivals.pendingWithChildren(
                 at: unmatched.map { (records[$0]!.schoolURN, results[$0].pending!.pupil.dateOfBirth!) })
-            var bySchool: [String: [(arrival: UUID, school: String, child: ChildRecord)]] = [:]
-            for p in pending { bySchool[p.school, default: []].append(p) }
+            // Compared only with children expected at the same school and born the same day (or with
+            // day and month swapped): the matcher finds no candidate otherwise.
+            var byPlace: [String: [(arrival: UUID, school: String, child: ChildRecord)]] = [:]
+            for p in pending { byPlace[p.school + (p.child.dateOfBirth?.iso8601 ?? ""), default: []].append(p) }
             for i in unmatched {
                 let n = results[i].pending!
-                guard let candidates = bySchool[n.schoolURN.value] else { continue }
+                let born = n.pupil.dateOfBirth!
+                var candidates = byPlace[n.schoolURN.value + born.iso8601] ?? []
+                if born.day <= 12, born.day != born.month, let swapped = CalendarDate(year: born.year, month: born.day, day: born.month) {
+                    candidates += byPlace[n.schoolURN.value + swapped.iso8601] ?? []
+                }
                 let probe = ChildRecord(upn: n.pupil.upn.flatMap(UPN.init), firstName: n.pupil.firstName, lastName: n.pupil.lastName,
                                         dateOfBirth: n.pupil.dateOfBirth)
                 for p in candidates where ChildMatching.match(probe, p.child).isCandidate {
