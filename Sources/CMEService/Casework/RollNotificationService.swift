@@ -320,25 +320,30 @@ public struct RollNotificationService: Sendable {
     /// once: the arrival is marked overdue by an `UPDATE … WHERE status = 'pending'`, and only the
     /// transaction that did so opens the case. Returns how many it turned.
     public func sweepArrivals(as actor: Actor) async throws -> Int {
-        let today = work.clock.today
-        let due = try await work.database.read(as: actor) { unit in try await unit.expectedArrivals.overdue(before: today) }
-        guard !due.isEmpty else { return 0 }
-        return try await work.database.write(as: actor) { unit in
-            let rules = try await CouncilRules.load(unit, clock: work.clock)
-            var turned = 0
-            for a in due {
-                guard try await unit.expectedArrivals.markOverdue(a.id, at: rules.now) else { continue }
-                guard let removal = try await unit.rollNotifications.find(a.removalID) else { continue }
-                let opened = try await CaseService.openFromNotification(unit, notification: removal, reason: .didNotArrive, rules: rules,
-                                                                          pendingTransfer: nil, expectedAt: a.schoolURN)
-                try await unit.expectedArrivals.setCase(a.id, caseID: opened.caseID)
-                try await Casework.addTask(unit, .expectedArrivalOverdue, due: SchoolDayFigure(value: rules.today, isApproximate: false),
-                                           now: rules.now, caseID: opened.caseID, expectedArrivalID: a.id)
-                unit.audit("overdue", subjectType: "expected_arrival", subjectID: a.id.lowercasedString)
-                turned += 1
+        // In transactions of up to 200 arrivals, oldest due first, until none is left: a backlog is
+        // cleared in one sweep without one long transaction.
+        var turned = 0
+        while true {
+            let today = work.clock.today
+            let due = try await work.database.read(as: actor) { unit in try await unit.expectedArrivals.overdue(before: today, limit: 200) }
+            guard !due.isEmpty else { return turned }
+            turned += try await work.database.write(as: actor) { unit in
+                let rules = try await CouncilRules.load(unit, clock: work.clock)
+                var count = 0
+                for a in due {
+                    guard try await unit.expectedArrivals.markOverdue(a.id, at: rules.now) else { continue }
+                    guard let removal = try await unit.rollNotifications.find(a.removalID) else { continue }
+                    let opened = try await CaseService.openFromNotification(unit, notification: removal, reason: .didNotArrive, rules: rules,
+                                                                              pendingTransfer: nil, expectedAt: a.schoolURN)
+                    try await unit.expectedArrivals.setCase(a.id, caseID: opened.caseID)
+                    try await Casework.addTask(unit, .expectedArrivalOverdue, due: SchoolDayFigure(value: rules.today, isApproximate: false),
+                                               now: rules.now, caseID: opened.caseID, expectedArrivalID: a.id)
+                    unit.audit("overdue", subjectType: "expected_arrival", subjectID: a.id.lowercasedString)
+                    count += 1
+                }
+                unit.audit("run", subjectType: "sweep", subjectID: "expected_arrivals")
+                return count
             }
-            unit.audit("run", subjectType: "sweep", subjectID: "expected_arrivals")
-            return turned
         }
     }
 
