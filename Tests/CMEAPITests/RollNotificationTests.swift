@@ -208,17 +208,24 @@ import TestSupport
         #expect(again.headers["Idempotent-Replayed"] == "true")
         #expect(((again.body["results"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String } == results.compactMap { $0["id"] as? String })
         #expect(((await f.send("GET", "/v1/roll-notifications").body["items"] as? [Any]) ?? []).count == 2)
+        // One UPN spelt two ways in one batch is one child, not a clash that sinks the batch.
+        let twice = #"{"notifications": ["# + Self.addition(first: "Twin", last: "Spelling", upn: "B801200005001", school: "106934") + ","
+            + Self.addition(first: "Twyn", last: "Speling", upn: "B801200005001", school: "106934") + "]}"
+        let spelt = await f.send("POST", "/v1/roll-notifications/batch", .school, json: twice)
+        #expect(((spelt.body["results"] as? [[String: Any]]) ?? []).compactMap { $0["status"] as? Int } == [201, 201])
+        let twins = ((await f.send("GET", "/v1/children?upn=B801200005001").body["items"] as? [Any]) ?? [])
+        #expect(twins.count == 1)
         // A retried single notice with its key: one notice.
         for _ in 0..<2 {
             _ = await f.send("POST", "/v1/roll-notifications", .school, json: Self.addition(first: "Single", school: "106934"),
                              headers: ["Idempotency-Key": "single-1"])
         }
-        #expect(((await f.send("GET", "/v1/roll-notifications").body["items"] as? [Any]) ?? []).count == 3)
+        #expect(((await f.send("GET", "/v1/roll-notifications").body["items"] as? [Any]) ?? []).count == 5)
         // Over 5,000 items: refused whole.
         let many = #"{"notifications": ["# + Array(repeating: Self.addition(school: "106934"), count: 5_001).joined(separator: ",") + "]}"
         let tooMany = await f.send("POST", "/v1/roll-notifications/batch", .school, json: many)
         #expect(tooMany.status == 422)
-        #expect(((await f.send("GET", "/v1/roll-notifications").body["items"] as? [Any]) ?? []).count == 3)
+        #expect(((await f.send("GET", "/v1/roll-notifications").body["items"] as? [Any]) ?? []).count == 5)
         // A school may not post for another school, nor list another's.
         #expect(await f.send("POST", "/v1/roll-notifications", .school, json: Self.addition(school: "106935")).status == 403)
         #expect(await f.send("GET", "/v1/roll-notifications?school_urn=106935", .school).status == 403)

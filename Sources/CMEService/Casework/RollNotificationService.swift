@@ -102,14 +102,17 @@ public struct RollNotificationService: Sendable {
         }
         var children = try await store.knownChildren(todo.map { key(results[$0].pending!) })
         var newChildren: [ChildRow] = []
+        var newByUPN: [String: UUID] = [:]   // one record per UPN, however the batch spells the name
         for i in todo {
             let n = results[i].pending!, k = key(n)
             guard children[k] == nil else { continue }
+            if let upn = n.pupil.upn, let id = newByUPN[upn] { children[k] = id; continue }
             var row = ChildService.newRow(upn: nil, firstName: n.pupil.firstName, lastName: n.pupil.lastName, dateOfBirth: n.pupil.dateOfBirth,
                                           gender: n.pupil.gender)
             row.upn = n.pupil.upn
             if let a = n.pupil.address { row.addressJSON = a.json.text; row.postcodeKey = a.postcodeKey }
             children[k] = row.id
+            if let upn = row.upn { newByUPN[upn] = row.id }
             newChildren.append(row)
         }
         try await store.insertChildren(newChildren)
