@@ -58,6 +58,12 @@ import TestSupport
         let later = SecurityFixture.fixedNow.addingTimeInterval(21 * 86_400)
         let a = CMEServices(database: f.database, migrator: Migrator(database: f.database, migrations: []), clock: ServiceClock(now: { later }))
         let b = CMEServices(database: f.database, migrator: Migrator(database: f.database, migrations: []), clock: ServiceClock(now: { later }))
+        // Past due and not yet swept: already listed as overdue.
+        let laterRouter = API.makeRouter(services: a, serverMetrics: ServerMetrics(shards: 1), openAPIDocument: "")
+        let waiting = f.object(await TestSupport.call(laterRouter, "GET", "/v1/expected-arrivals?status=overdue", token: f.officer))
+        #expect(((waiting["items"] as? [[String: Any]]) ?? []).compactMap { $0["status"] as? String } == ["overdue"])
+        let notYet = f.object(await TestSupport.call(laterRouter, "GET", "/v1/expected-arrivals?status=pending", token: f.officer))
+        #expect((notYet["items"] as? [Any])?.isEmpty == true)
         async let one = a.rollNotifications.sweepArrivals(as: SecurityFixture.system("372"))
         async let two = b.rollNotifications.sweepArrivals(as: SecurityFixture.system("372"))
         let turned = try await [one, two]
@@ -198,6 +204,8 @@ import TestSupport
         #expect(r.status == 200, "\(r.body)")
         let results = (r.body["results"] as? [[String: Any]]) ?? []
         #expect(results.compactMap { $0["status"] as? Int } == [201, 422, 403, 403, 201], "a school posts only for itself")
+        #expect(results[0]["late"] as? Bool == false && results[0]["days_late"] as? Int == 0 && results[0]["school_days_late"] as? Int == 0)
+        #expect(results[0]["calendar_approximate"] as? Bool == true)
         let bad = ((results[1]["errors"] as? [[String: Any]]) ?? []).compactMap { $0["pointer"] as? String }
         #expect(Set(bad) == ["/ground", "/pupil/last_name", "/parents"], "\(bad)")
         // An officer may post for any school of the council, but not for a school the council does not have.

@@ -20,11 +20,13 @@ enum RollNotificationRoutes {
         ]))
     }
 
-    static func arrival(_ a: ExpectedArrivalRecord) -> JSONTree {
-        JSONTree(.object([
+    /// An arrival past its due date that no sweep has reached yet is shown `overdue` already.
+    static func arrival(_ a: ExpectedArrivalRecord, today: CalendarDate) -> JSONTree {
+        let status = a.status == .pending && a.dueOn < today ? ExpectedArrivalStatus.overdue : a.status
+        return JSONTree(.object([
             "id": CaseworkJSON.id(a.id), "child_id": CaseworkJSON.id(a.childID), "removal_id": CaseworkJSON.id(a.removalID),
             "from_school_urn": .string(a.fromSchoolURN), "school_urn": .string(a.schoolURN), "due_on": CaseworkJSON.date(a.dueOn),
-            "calendar_approximate": .bool(a.dueApproximate), "status": .string(a.status.rawValue), "arrival_id": CaseworkJSON.id(a.arrivalID),
+            "calendar_approximate": .bool(a.dueApproximate), "status": .string(status.rawValue), "arrival_id": CaseworkJSON.id(a.arrivalID),
             "case_id": CaseworkJSON.id(a.caseID), "created_at": CaseworkJSON.instant(a.createdAt),
         ]))
     }
@@ -40,8 +42,12 @@ enum RollNotificationRoutes {
     static func batchResult(_ r: RollNotificationService.ItemResult) -> JSONValue {
         var o: [String: JSONValue] = ["index": .number(Double(r.index)), "status": .number(Double(r.status))]
         if let rec = r.record {
+            // Every answer that says `late` says how late, so the figures never look contradictory.
             o["id"] = CaseworkJSON.id(rec.id)
             o["late"] = .bool(rec.late)
+            o["days_late"] = .number(Double(rec.daysLate))
+            o["school_days_late"] = .number(Double(rec.schoolDaysLate))
+            o["calendar_approximate"] = .bool(rec.calendarApproximate)
             o["actions"] = rec.actions
         }
         if let why = r.forbidden { o["errors"] = .array([.object(["pointer": .string(""), "detail": .string(why)])]) }
@@ -52,7 +58,7 @@ enum RollNotificationRoutes {
     }
 
     static func register(on api: inout RouteBuilder) {
-        let roll = api.services.rollNotifications
+        let roll = api.services.rollNotifications, clock = api.services.clock
         let senders: Set<Role> = [.school, .officer, .admin]
         let group = RouteBuilder.Group(prefix: "/v1/roll-notifications", roles: senders)
 
@@ -93,7 +99,8 @@ enum RollNotificationRoutes {
         api.add("GET", "/v1/expected-arrivals", in: RouteBuilder.Group(prefix: "", roles: senders)) { request, context in
             let page = try await roll.expectedArrivals(status: try API.queryEnum(request, "status", ExpectedArrivalStatus.self),
                                                        cursor: try API.cursor(request), limit: try API.limit(request), as: context.caller)
-            return try API.page(page, arrival)
+            let today = clock.today
+            return try API.page(page) { arrival($0, today: today) }
         }
 
         api.add("POST", "/v1/cases/{id}/deregistration-authorisations", in: RouteBuilder.Group(prefix: "", roles: [.officer, .admin])) { request, context in

@@ -300,7 +300,7 @@ public struct RollNotificationService: Sendable {
         let after = try DueCursor.decode(cursor)
         return try await work.database.read(as: caller.actor) { unit in
             let page = try await unit.expectedArrivals.list(status: status, school: caller.role == .school ? caller.schoolURN : nil,
-                                                            after: after, limit: limit)
+                                                            today: work.clock.today, after: after, limit: limit)
             return ListPage(items: page.rows, nextCursor: page.more ? page.rows.last.map { DueCursor.encode($0.dueOn, $0.id) } : nil)
         }
     }

@@ -132,9 +132,18 @@ public struct ExpectedArrivalStore: Sendable {
         try await unit.execute("UPDATE expected_arrivals SET case_id = \(caseID) WHERE la_code = \(unit.actor.laCode) AND id = \(id)")
     }
 
-    public func list(status: ExpectedArrivalStatus?, school: String?, after: DueKey?, limit: Int) async throws -> (rows: [ExpectedArrivalRecord], more: Bool) {
+    /// A page by due date. `pending` means not yet due; `overdue` includes pending arrivals past due
+    /// that no sweep has reached yet.
+    public func list(status: ExpectedArrivalStatus?, school: String?, today: CalendarDate, after: DueKey?,
+                     limit: Int) async throws -> (rows: [ExpectedArrivalRecord], more: Bool) {
         var filter: PostgresQuery = ""
-        if let status { filter = "\(sql: filter) AND status = \(status.rawValue)" }
+        let day = StoreCoding.date(today)
+        switch status {
+        case .pending?: filter = "AND status = 'pending' AND due_on >= \(day)"
+        case .overdue?: filter = "AND (status = 'overdue' OR (status = 'pending' AND due_on < \(day)))"
+        case .arrived?: filter = "AND status = 'arrived'"
+        case nil: break
+        }
         if let school { filter = "\(sql: filter) AND school_urn = \(school)" }
         if let after { filter = "\(sql: filter) AND (due_on, id) > (\(StoreCoding.date(after.dueOn)), \(after.id))" }
         let rows = try await unit.query("""
