@@ -20,7 +20,11 @@ import TestSupport
     }
 
     @Test func aDatabaseRestartCostsRetriesNeverANoticeOrAnAnswer() async throws {
-        let f = try await SecurityFixture.casework("roll_restart")
+        // A cluster of its own: restarting the shared one would cut every other test's sessions.
+        let cluster = TestDatabase.OwnCluster(name: "restart")
+        let base = try await onThread { Result { try cluster.start() } }.get()
+        let url = try await TestDatabase.makeFresh(named: "roll_restart", on: base)
+        let f = try await SecurityFixture.make("roll_restart", url: url, clock: ServiceClock(now: { SecurityFixture.fixedNow }))
         let school = f.tokens[.school]!
         let stop = ManagedFlag()
         defer { stop.set() }   // the posters stop whatever happens below
@@ -50,7 +54,7 @@ import TestSupport
             return await group.reduce(into: []) { $0 += $1 }
         }
         try await Task.sleep(for: .milliseconds(300))
-        let restarted = await onThread { Result { try TestDatabase.restartCluster() } }
+        let restarted = await onThread { Result { try cluster.restart() } }
         try restarted.get()
         try await Task.sleep(for: .milliseconds(1_500))
         stop.set()
@@ -91,6 +95,7 @@ import TestSupport
             #expect(byPupil[o.pupil]?.first?.0 == o.id, "\(o.pupil): the id its 201 gave")
         }
         await f.database.shutdown()
+        try await onThread { Result { try cluster.stop() } }.get()
     }
 }
 

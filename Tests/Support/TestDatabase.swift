@@ -29,7 +29,11 @@ public enum TestDatabase {
     /// Creates a new, empty database with a unique name starting with `prefix` (letters, digits
     /// and `_` are kept, the rest become `_`) and returns its URL. For suites that need isolation.
     public static func makeFresh(named prefix: String) async throws -> String {
-        let base = try await url
+        try await makeFresh(named: prefix, on: try await url)
+    }
+
+    /// As `makeFresh(named:)`, on the cluster at `base` (a test's own cluster).
+    public static func makeFresh(named prefix: String, on base: String) async throws -> String {
         let cleaned = String(prefix.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" }.prefix(40))
         let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
         let name = "\(cleaned.isEmpty ? "test" : cleaned)_\(suffix)"
@@ -102,26 +106,47 @@ public enum TestDatabase {
         try runDBScript("start")
     }
 
-    /// Restarts the private cluster (`scripts/db restart`: a fast shutdown, then start), for tests of
-    /// what a database restart costs. Every open session is cut.
-    /// Blocks the calling thread (run it with `onThread`): the child is spawned and reaped with
-    /// posix_spawn and waitpid, with no Dispatch source involved, so busy test tasks cannot delay it.
-    public static func restartCluster() throws {
+    /// A PostgreSQL cluster of its own for a test that restarts or stops it (`scripts/db` with
+    /// `CME_DB_DIR`), so that other tests' sessions are never cut. `start()` returns its URL.
+    public struct OwnCluster: Sendable {
+        public let folder: String
+
+        public init(name: String) {
+            folder = repositoryRoot.appendingPathComponent(".data/cluster-\(name)").path
+        }
+
+        public func start() throws -> String { try TestDatabase.blockingDBScript("start", folder: folder) }
+        public func restart() throws { _ = try TestDatabase.blockingDBScript("restart", folder: folder) }
+        public func stop() throws { _ = try TestDatabase.blockingDBScript("stop", folder: folder) }
+    }
+
+    /// Runs `scripts/db COMMAND` for the cluster in `folder`, blocking the calling thread (run it with
+    /// `onThread`): spawned and reaped with posix_spawn and waitpid, no Dispatch source involved, so
+    /// busy test tasks cannot delay it. Returns the last line it printed.
+    static func blockingDBScript(_ command: String, folder: String) throws -> String {
         let script = repositoryRoot.appendingPathComponent("scripts/db").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cme-db-\(UUID().uuidString).out").path
+        defer { unlink(output) }
         var pid: pid_t = 0
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let args = ["bash", script, "restart"]
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let args = ["bash", script, command]
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
-        let spawned = posix_spawnp(&pid, "bash", &actions, nil, &argv, environ)
-        guard spawned == 0 else { throw TestDatabaseError("scripts/db restart could not start: \(spawned)") }
+        var environment = ProcessInfo.processInfo.environment
+        environment["CME_DB_DIR"] = folder
+        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for e in envp { free(e) } }
+        let spawned = posix_spawnp(&pid, "bash", &actions, nil, &argv, &envp)
+        guard spawned == 0 else { throw TestDatabaseError("scripts/db \(command) could not start: \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        guard status == 0 else { throw TestDatabaseError("scripts/db restart failed (wait status \(status))") }
+        guard status == 0 else { throw TestDatabaseError("scripts/db \(command) failed (wait status \(status))") }
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").last.map(String.init) ?? ""
     }
 
     private static func runDBScript(_ command: String) throws -> String {

@@ -135,7 +135,6 @@ public struct RollNotificationService: Sendable {
                 destination: n.destinationJSON, notes: n.notes, late: late.isLate, daysLate: daysLate,
                 schoolDaysLate: late.schoolDaysLate, calendarApproximate: late.calendarApproximate, flags: [], actions: .array([]))
         }
-        try await store.insert(todo.map { records[$0]! })
         for i in todo { unit.audit("create", subjectType: "roll_notification", subjectID: records[i]!.id.lowercasedString) }
 
         // The current roll: the net change per child and school, in the order received.
@@ -260,13 +259,15 @@ public struct RollNotificationService: Sendable {
             }
         }
 
-        let changed = todo.filter { actions[$0] != nil || flags[$0] != nil }
-        try await store.setOutcome(changed.map { (records[$0]!.id, flags[$0] ?? [], .array(actions[$0] ?? [])) })
+        // The notices last, each once with the actions its effects took (the keys to them from
+        // arrivals, tasks and EHE records are checked at commit).
         for i in todo {
-            var rec = records[i]!
-            rec.actions = .array(actions[i] ?? [])
-            rec.flags = flags[i] ?? []
-            results[i].record = rec
+            records[i]!.actions = .array(actions[i] ?? [])
+            records[i]!.flags = flags[i] ?? []
+        }
+        try await store.insert(todo.map { records[$0]! })
+        for i in todo {
+            results[i].record = records[i]!
             results[i].status = 201
             results[i].pending = nil
         }
