@@ -183,18 +183,6 @@ public struct RollNotificationStore: Sendable {
             """)
     }
 
-    /// Sets the actions and flags of notifications after their effects were taken.
-    public func setOutcome(_ outcomes: [(id: UUID, flags: [String], actions: JSONValue)]) async throws {
-        guard !outcomes.isEmpty else { return }
-        var rows = JSONRows()
-        for o in outcomes { rows.row { $0.set("id", o.id); $0.strings("flags", o.flags); $0.raw("actions", StoreCoding.json(o.actions)) } }
-        try await unit.execute("""
-            UPDATE roll_notifications n SET flags = ARRAY(SELECT jsonb_array_elements_text(x.flags)), actions = x.actions
-            FROM jsonb_to_recordset(\(rows.parameter)) AS x(id uuid, flags jsonb, actions jsonb)
-            WHERE n.la_code = \(unit.actor.laCode) AND n.id = x.id
-            """)
-    }
-
     public func find(_ id: UUID) async throws -> RollNotificationRecord? {
         try await unit.query("SELECT \(sql: Self.columns) FROM roll_notifications WHERE la_code = \(unit.actor.laCode) AND id = \(id)")
             .first.map { try Self.decode($0).0 }
