@@ -7,6 +7,28 @@ public enum NameNormalisation {
     /// Lower case, accents removed, apostrophes removed, hyphens and other punctuation as spaces,
     /// single spaces, trimmed.
     public static func normalise(_ name: String) -> String {
+        // Plain ASCII: the same result without Unicode tables (the matcher calls this per comparison).
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(name.utf8.count)
+            var pendingSpace = false
+            for b in name.utf8 {
+                switch b {
+                case 0x27, 0x60: continue                           // apostrophes and backticks go
+                case 0x41...0x5A, 0x61...0x7A, 0x30...0x39:
+                    if pendingSpace && !out.isEmpty { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+                default: pendingSpace = true                        // hyphens, dots, spaces
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return normaliseUnicode(name)
+    }
+
+    /// The general path, for any text (internal so tests can hold the ASCII path to it).
+    static func normaliseUnicode(_ name: String) -> String {
         var folded = ""
         for scalar in name.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
             if scalar.properties.generalCategory == .nonspacingMark { continue }   // the accent of é, ë, ç
@@ -28,7 +50,7 @@ public enum NameNormalisation {
         if name.utf8.allSatisfy({ $0 < 0x80 }) {
             var out: [UInt8] = []
             out.reserveCapacity(name.utf8.count)
-            for b in name.utf8 {
+            for b in name.utf8 {   // letters and digits only: what normalise keeps, without its spaces
                 switch b {
                 case 0x41...0x5A: out.append(b + 0x20)
                 case 0x61...0x7A, 0x30...0x39: out.append(b)

@@ -70,3 +70,18 @@ struct ReferralFormTests {
         #expect(bad.fieldErrors.pointers == ["/untraceable_after/count"])
     }
 }
+
+@Suite("Name normalisation's ASCII paths")
+struct NameNormalisationFastPathTests {
+    @Test func theASCIIPathsAgreeWithTheGeneralOne() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("aBz09 -'`.,_/Q\t~!xY")
+        var samples = ["O'Brien-Smith", "  zoe  obrien ", "Mc Donald", "d'Arcy", "---", "", "Anne-Marie  O`Neil.", "x9"]
+        for _ in 0..<2_000 { samples.append(String((0..<Int.random(in: 0...14, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })) }
+        for s in samples {
+            let general = NameNormalisation.normaliseUnicode(s)
+            #expect(NameNormalisation.normalise(s) == general, "\(s)")
+            #expect(NameNormalisation.compact(s) == general.replacingOccurrences(of: " ", with: ""), "\(s)")
+        }
+    }
+}

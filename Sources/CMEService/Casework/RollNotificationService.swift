@@ -200,6 +200,8 @@ public struct RollNotificationService: Sendable {
                 at: unmatched.map { (records[$0]!.schoolURN, results[$0].pending!.pupil.dateOfBirth!) })
             // Compared only with children expected at the same school and born the same day (or with
             // day and month swapped): the matcher finds no candidate otherwise.
+            var confirmations: [TaskRecord] = []   // inserted together
+            let confirmDue = rules.due(.workingDays(2))
             var byPlace: [String: [(arrival: UUID, school: String, child: ChildRecord)]] = [:]
             for p in pending { byPlace[p.school + (p.child.dateOfBirth?.iso8601 ?? ""), default: []].append(p) }
             for i in unmatched {
@@ -212,11 +214,15 @@ public struct RollNotificationService: Sendable {
                 let probe = ChildRecord(upn: n.pupil.upn.flatMap(UPN.init), firstName: n.pupil.firstName, lastName: n.pupil.lastName,
                                         dateOfBirth: n.pupil.dateOfBirth)
                 for p in candidates where ChildMatching.match(probe, p.child).isCandidate {
-                    let task = try await Casework.addTask(unit, .confirmPossibleArrival, due: rules.due(.workingDays(2)), now: rules.now,
-                                                          notificationID: records[i]!.id, expectedArrivalID: p.arrival)
+                    let task = TaskRecord(id: UUID(), kind: .confirmPossibleArrival, status: .open, dueOn: confirmDue.value,
+                                          dueApproximate: confirmDue.isApproximate, notificationID: records[i]!.id,
+                                          expectedArrivalID: p.arrival, createdAt: rules.now)
+                    confirmations.append(task)
+                    unit.audit("create", subjectType: "task", subjectID: task.id.lowercasedString)
                     act(i, .taskCreated, ["task_id": .string(task.id.lowercasedString), "task_kind": .string(task.kind.rawValue)])
                 }
             }
+            try await unit.tasks.insert(confirmations)
         }
 
         // Removals' other consequences, notice by notice (few in any batch).
