@@ -81,6 +81,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable {
 
     public var isWeekend: Bool { weekday == .saturday || weekday == .sunday }
 
+    /// The date with day and month exchanged (3 April for 4 March), the usual slip between British
+    /// and American order; nil when the day is over 12 or equals the month.
+    public var withDayAndMonthSwapped: CalendarDate? {
+        day <= 12 && day != month ? CalendarDate(year: year, month: day, day: month) : nil
+    }
+
     public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber + days) }
 
     /// Whole days from `other` to this date (positive when this date is later).

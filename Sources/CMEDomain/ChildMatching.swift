@@ -76,6 +76,14 @@ public enum ChildMatching {
     /// Similarity given to a name all of whose words appear in the other ("Smith" and "Smith-Jones").
     static let partOfNameSimilarity = 0.92
 
+    /// As `match`, given the UPNs as recorded (text): the same UPN, compared as bytes, is certain even
+    /// when its check letter is wrong (such a UPN is kept as the school sent it, so it never parses).
+    public static func match(_ a: ChildRecord, _ b: ChildRecord, recordedUPNs: (String?, String?)) -> ChildMatch {
+        let m = match(a, b)
+        guard let x = recordedUPNs.0, let y = recordedUPNs.1, Array(x.utf8) == Array(y.utf8), !m.reasons.contains(.upnExact) else { return m }
+        return ChildMatch(score: 1, reasons: [.upnExact] + m.reasons)
+    }
+
     public static func match(_ a: ChildRecord, _ b: ChildRecord) -> ChildMatch {
         var reasons: [MatchReason] = []
         var score = 0.0

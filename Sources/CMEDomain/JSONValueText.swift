@@ -1,7 +1,17 @@
+import Foundation
+
 /// JSON text to and from `JSONValue` without Foundation's coders: a strict RFC 8259 parser (UTF-8
 /// only, no trailing text, nesting at most 512 deep, lone surrogates refused) and a writer with
 /// sorted keys. Request bodies of thousands of notices are parsed here, so it is written for speed.
 extension JSONValue {
+    /// The tree of an Encodable value (its JSON, read back).
+    public init(encoding value: some Encodable) throws {
+        guard let tree = JSONValue.parse(Array(try JSONEncoder().encode(value))) else {
+            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "not JSON"))
+        }
+        self = tree
+    }
+
     /// Parses a JSON text; nil when it is not one.
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
         var p = JSONParser(bytes: bytes)

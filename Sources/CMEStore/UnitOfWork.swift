@@ -103,21 +103,19 @@ public final class UnitOfWork: @unchecked Sendable {
                      AS e(action, subject_type, subject_id)
                 """)
             events.removeAll()
-            crossCouncilAudited = true
+            auditedEarly = true
         }
         _ = try await connection.query("SELECT set_config('app.la_code', \(actor.laCode), true)")
         return value
     }
 
-    /// Whether audit events were written before the end of the unit (cross-council ones).
-    private var crossCouncilAudited = false
-    var hasWrittenAuditEvents: Bool { crossCouncilAudited || wroteEarly }
-    private var wroteEarly = false
+    /// Whether audit events were already written before the end of the unit (by `inCouncil`).
+    private(set) var auditedEarly = false
 
     /// One insert of all the recorded events (arrays unnested, so any number costs seven parameters).
     func writeAuditEvents() async throws {
         guard !events.isEmpty else { return }
-        wroteEarly = true
+        auditedEarly = true
         try await connection.execute("""
             INSERT INTO audit_events (la_code, client_id, role, action, subject_type, subject_id, request_id)
             SELECT \(actor.laCode), \(actor.clientID), \(actor.role), action, subject_type, subject_id, \(actor.requestID)
@@ -150,7 +148,7 @@ extension Database {
             let unit = UnitOfWork(connection: conn, actor: actor)
             try await unit.begin()
             let value = try await body(unit)
-            guard unit.hasAuditEvents || unit.hasWrittenAuditEvents else { throw UnauditedWrite() }
+            guard unit.hasAuditEvents || unit.auditedEarly else { throw UnauditedWrite() }
             try await unit.writeAuditEvents()
             return value
         }
@@ -184,7 +182,7 @@ extension Database {
                     return StoredReply(status: try row.decode(Int.self, at: 1), body: Array(try row.decode(Data.self, at: 2)), replayed: true)
                 }
                 let reply = try await body(unit)
-                guard unit.hasAuditEvents || unit.hasWrittenAuditEvents else { throw UnauditedWrite() }
+                guard unit.hasAuditEvents || unit.auditedEarly else { throw UnauditedWrite() }
                 try await unit.writeAuditEvents()
                 try await conn.execute("""
                     UPDATE idempotency_keys SET status = \(Int32(reply.status)), response_body = \(Data(reply.body))

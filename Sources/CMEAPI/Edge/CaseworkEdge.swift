@@ -47,9 +47,6 @@ extension API {
         return id
     }
 
-    /// The opaque cursor of a casework list, decoded to the service's key (400 when not ours).
-    static func serviceCursor(_ request: Request) throws(ServiceError) -> String? { try cursor(request) }
-
     static func page<T>(_ page: ListPage<T>, _ dto: (T) -> JSONTree) throws -> Response {
         json(JSONTree(.object(["items": .array(page.items.map { dto($0).value }),
                                 "next_cursor": page.nextCursor.map { .string(makeCursor($0)) } ?? .null])))
@@ -64,11 +61,6 @@ extension API {
 
     static func stored(_ status: Int, _ tree: JSONTree) -> StoredReply {
         StoredReply(status: status, body: tree.value.serialized)
-    }
-
-    /// Renders a created or changed resource as the reply stored with its idempotency key.
-    static func stored(_ status: Int, _ value: some Encodable) throws -> StoredReply {
-        StoredReply(status: status, body: Array(try encoder.encode(value)))
     }
 
     /// A stored reply, with the `ETag` of the resource's version when it carries one.

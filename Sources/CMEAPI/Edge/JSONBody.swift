@@ -11,12 +11,7 @@ struct JSONBody {
     var errors = FieldErrors()
 
     init(_ request: Request) throws(ServiceError) {
-        let type = (request.headers["Content-Type"] ?? "").split(separator: ";").first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
-        } ?? ""
-        guard type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json")) else {
-            throw .unsupportedMediaType("The body must be application/json.")
-        }
+        try RequestBody.requireJSON(request.headers["Content-Type"])
         guard !request.body.isEmpty else { throw .malformed("A JSON body is required.") }
         let parsed: Any
         do {

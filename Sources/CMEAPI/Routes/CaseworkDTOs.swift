@@ -10,9 +10,6 @@ enum CaseworkJSON {
     static func id(_ u: UUID?) -> JSONValue { s(u?.lowercasedString) }
     static func date(_ d: CalendarDate?) -> JSONValue { s(d?.iso8601) }
     static func instant(_ d: Date?) -> JSONValue { s(d.map(API.timestamp)) }
-    static func tree(_ v: some Encodable) -> JSONValue {
-        (try? API.encoder.encode(v)).flatMap { JSONValue.parse(Array($0)) } ?? .null
-    }
 
     /// A referral: its form's fields and what the service added. `matches` only for roles that may
     /// see other children's records.
@@ -99,7 +96,7 @@ enum CaseworkJSON {
 
     static func visit(_ v: VisitRecord) -> JSONTree {
         JSONTree(.object([
-            "id": id(v.id), "case_id": id(v.caseID), "address": v.address.map(tree) ?? .null, "team": s(v.team),
+            "id": id(v.id), "case_id": id(v.caseID), "address": v.address?.json ?? .null, "team": s(v.team),
             "requested_on": date(v.requestedOn), "due_on": date(v.dueOn), "calendar_approximate": .bool(v.dueApproximate),
             "status": .string(v.status.rawValue), "outcome": s(v.outcome?.rawValue), "visited_on": date(v.visitedOn),
             "notes": s(v.notes), "concerns": s(v.concerns), "created_at": instant(v.createdAt),

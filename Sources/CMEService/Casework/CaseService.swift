@@ -114,11 +114,11 @@ public struct CaseService: Sendable {
             try r.errors.throwIfAny()
             var c = record
             c.status = try Self.move(record, by: .locate)
-            c.located = .object(["located_on": .string(on!.iso8601), "address": try ReferralService.tree(address), "notes": .text(notes)])
+            c.located = .object(["located_on": .string(on!.iso8601), "address": address?.json ?? .null, "notes": .text(notes)])
             c.lastTraceOn = on
             c.untraceable = false
             if let address, var child = try await unit.children.find(c.childID) {
-                child.addressJSON = ReferralService.json(address)
+                child.addressJSON = address.json.text
                 child.postcodeKey = address.postcodeKey
                 try await unit.children.update(child)
                 unit.audit("update", subjectType: "child", subjectID: child.id.lowercasedString)
@@ -309,7 +309,7 @@ public struct CaseService: Sendable {
             }
             let before = child
             if patch["child"] != nil {
-                if r.object("/child", required: true) { ChildPatch.apply(&r, to: &child) }
+                if r.object("/child", required: true) { ChildPatch.apply(&r, to: &child, today: rules.today) }
             }
             if patch["vulnerable_groups"] != nil {
                 if let groups = r.strings("/vulnerable_groups") { child.vulnerableGroups = groups }
@@ -411,7 +411,7 @@ public struct CaseService: Sendable {
 /// The child fields a `PATCH` may change, read with the same rules as a referral's child; `null`
 /// clears an optional field and is refused for a required one.
 enum ChildPatch {
-    static func apply(_ r: inout FormReader, to child: inout ChildRow) {
+    static func apply(_ r: inout FormReader, to child: inout ChildRow, today: CalendarDate) {
         let known: Set<String> = ["upn", "first_name", "last_name", "other_names", "date_of_birth", "gender", "ethnicity", "eal", "fsm",
                                   "sen", "looked_after", "child_protection_plan", "child_in_need_plan", "vulnerable_groups", "address",
                                   "phone", "gp"]
@@ -434,7 +434,7 @@ enum ChildPatch {
                 if let v = r.string(p(key), required: true, maxLength: 100) { child.lastName = v; child.lastNameKey = NameNormalisation.compact(v) }
             case "other_names": child.otherNames = isNull ? [] : r.strings(p(key)) ?? child.otherNames
             case "date_of_birth":
-                if let d = r.date(p(key), required: true, notAfter: CalendarDate.inLondon(at: Date())) { child.dateOfBirth = d }
+                if let d = r.date(p(key), required: true, notAfter: today) { child.dateOfBirth = d }
             case "gender": child.gender = isNull ? nil : r.choice(p(key), Gender.self)?.rawValue ?? child.gender
             case "ethnicity": child.ethnicity = isNull ? nil : r.string(p(key), maxLength: 100) ?? child.ethnicity
             case "eal": child.eal = isNull ? nil : r.bool(p(key)) ?? child.eal
@@ -460,7 +460,7 @@ enum ChildPatch {
                     if let v = part("line2", 200) { a.line2 = v }
                     if let v = part("town", 200) { a.town = v }
                     if let v = part("postcode", 10) { a.postcode = v }
-                    child.addressJSON = ReferralService.json(a)
+                    child.addressJSON = a.json.text
                     child.postcodeKey = a.postcodeKey
                 }
             case "phone": child.phone = isNull ? nil : r.string(p(key), maxLength: 40) ?? child.phone

@@ -29,16 +29,23 @@ public struct RequestBody: Sendable {
     /// not an object. With `optional`, an empty body is an empty object.
     public func object(optional: Bool = false) throws(ServiceError) -> JSONValue {
         if optional && bytes.isEmpty { return .object([:]) }
-        let type = (contentType ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json")) else {
-            throw .unsupportedMediaType("The body must be application/json.")
-        }
+        try Self.requireJSON(contentType)
         guard !bytes.isEmpty else { throw .malformed("A JSON body is required.") }
         guard let value = JSONValue.parse(bytes) else { throw .malformed("The body is not valid JSON.") }
         guard value.objectValue != nil else {
             throw .invalid(FieldErrors([FieldError(pointer: .root, message: "must be a JSON object")]))
         }
         return value
+    }
+}
+
+extension RequestBody {
+    /// `application/json` or any `application/*+json` (merge patch), parameters ignored; else 415.
+    public static func requireJSON(_ contentType: String?) throws(ServiceError) {
+        let type = (contentType ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json")) else {
+            throw .unsupportedMediaType("The body must be application/json.")
+        }
     }
 }
 

@@ -118,7 +118,7 @@ public struct EnquiryService: Sendable {
             guard e.status == .open else { throw ServiceError.conflict("This enquiry was already answered.") }
             let recordedBy = e.laCode == caller.laCode && caller.role != .agency ? "asking_council" : "addressee"
             let response: JSONValue = .object([
-                "outcome": .string(outcome.rawValue), "details": .text(details), "new_address": try ReferralService.tree(address),
+                "outcome": .string(outcome.rawValue), "details": .text(details), "new_address": address?.json ?? .null,
                 "school_urn": .text(urn?.value), "la_code": .text(la?.value), "answered_at": .string(rules.now.rfc3339),
                 "recorded_by": .string(recordedBy),
             ])

@@ -48,7 +48,7 @@ public struct ReferralService: Sendable {
             let (childID, matches) = try await Self.matchAndRecordChild(unit, submitted.child)
             let referral = ReferralRecord(id: UUID(), laCode: caller.laCode, status: .received, receivedAt: rules.now, receivedOn: rules.today,
                                           submittedBy: caller.clientID, sourceKind: submitted.source.kind, reason: submitted.reason,
-                                          childID: childID, form: try Self.tree(submitted), warnings: try Self.tree(warnings),
+                                          childID: childID, form: try JSONValue(encoding: submitted), warnings: try JSONValue(encoding: warnings),
                                           matches: .array(matches), caseID: nil, decision: nil, version: 1, updatedAt: rules.now)
             try await unit.referrals.insert(referral)
             unit.audit("create", subjectType: "referral", subjectID: referral.id.lowercasedString)
@@ -57,32 +57,22 @@ public struct ReferralService: Sendable {
         }
     }
 
-    static func tree(_ value: some Encodable) throws -> JSONValue {
-        let data = try JSONEncoder().encode(value)
-        guard let tree = JSONValue.parse(Array(data)) else { throw MalformedRow() }
-        return tree
-    }
-
     /// Compares the form's child with the council's children; attaches the referral to the child
     /// when the best candidate is (almost) certainly the same one, filling in what its record lacks;
     /// else records a new child. Returns the child's id and the matches (`{child_id, case_id, score,
     /// reasons, on_roll_at}`), best first.
     static func matchAndRecordChild(_ unit: UnitOfWork, _ c: ReferralForm.Child) async throws -> (UUID, [JSONValue]) {
         let d = c.dateOfBirth
-        let swapped = d.day <= 12 && d.day != d.month ? CalendarDate(year: d.year, month: d.day, day: d.month) : nil
         let rows = try await unit.children.candidates(upn: c.upn, firstNameKey: NameNormalisation.compact(c.firstName),
                                                        lastNameKey: NameNormalisation.compact(c.lastName), dateOfBirth: d,
-                                                       swappedDateOfBirth: swapped, limit: 200)
+                                                       swappedDateOfBirth: d.withDayAndMonthSwapped, limit: 200)
         let probe = ChildRecord(upn: c.upn.flatMap(UPN.init), firstName: c.firstName, lastName: c.lastName, dateOfBirth: d,
                                 postcode: c.address?.postcodeKey)
         var scored: [(row: ChildRow, match: ChildMatch)] = []
         for row in rows {
             let known = ChildRecord(upn: row.upn.flatMap(UPN.init), firstName: row.firstName, lastName: row.lastName,
                                     dateOfBirth: row.dateOfBirth, postcode: row.postcodeKey)
-            var m = ChildMatching.match(probe, known)
-            if let upn = c.upn, let stored = row.upn, Array(stored.utf8) == Array(upn.utf8), !m.reasons.contains(.upnExact) {
-                m = ChildMatch(score: 1, reasons: [.upnExact] + m.reasons)
-            }
+            let m = ChildMatching.match(probe, known, recordedUPNs: (c.upn, row.upn))
             if m.isCandidate { scored.append((row, m)) }
         }
         scored.sort { ($0.match.score, $1.row.id.uuidString) > ($1.match.score, $0.row.id.uuidString) }
@@ -122,7 +112,7 @@ public struct ReferralService: Sendable {
                  firstNameKey: NameNormalisation.compact(c.firstName), lastNameKey: NameNormalisation.compact(c.lastName),
                  dateOfBirth: c.dateOfBirth, gender: c.gender?.rawValue, ethnicity: c.ethnicity, eal: c.eal, fsm: c.fsm, sen: c.sen?.rawValue,
                  lookedAfter: c.lookedAfter, childProtectionPlan: c.childProtectionPlan, childInNeedPlan: c.childInNeedPlan,
-                 vulnerableGroups: c.vulnerableGroups, addressJSON: c.address.map { json($0) }, postcodeKey: c.address?.postcodeKey,
+                 vulnerableGroups: c.vulnerableGroups, addressJSON: c.address?.json.text, postcodeKey: c.address?.postcodeKey,
                  phone: c.phone, gp: c.gp)
     }
 
@@ -143,16 +133,12 @@ public struct ReferralService: Sendable {
         for g in c.vulnerableGroups where !r.vulnerableGroups.contains(g) { r.vulnerableGroups.append(g) }
         for n in c.otherNames where !r.otherNames.contains(n) { r.otherNames.append(n) }
         if let address = c.address {   // the newest address is the one to look at
-            r.addressJSON = json(address)
+            r.addressJSON = address.json.text
             r.postcodeKey = address.postcodeKey
         }
         if let phone = c.phone { r.phone = phone }
         if r.gp == nil { r.gp = c.gp }
         return r
-    }
-
-    static func json(_ value: some Encodable) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
     /// One referral: officers and admins see any of their council's; a school or agency only those it

@@ -208,7 +208,7 @@ public struct RollNotificationService: Sendable {
                 let n = results[i].pending!
                 let born = n.pupil.dateOfBirth!
                 var candidates = byPlace[n.schoolURN.value + born.iso8601] ?? []
-                if born.day <= 12, born.day != born.month, let swapped = CalendarDate(year: born.year, month: born.day, day: born.month) {
+                if let swapped = born.withDayAndMonthSwapped {
                     candidates += byPlace[n.schoolURN.value + swapped.iso8601] ?? []
                 }
                 let probe = ChildRecord(upn: n.pupil.upn.flatMap(UPN.init), firstName: n.pupil.firstName, lastName: n.pupil.lastName,

@@ -40,7 +40,7 @@ public struct ChildService: Sendable {
         let upn = s.upn.map { $0.uppercased() }
         let probe = ChildRecord(upn: upn.flatMap(UPN.init), firstName: s.firstName ?? "", lastName: s.lastName ?? "",
                                 dateOfBirth: s.dateOfBirth)
-        let swapped = s.dateOfBirth.flatMap { d in d.day <= 12 && d.day != d.month ? CalendarDate(year: d.year, month: d.day, day: d.month) : nil }
+        let swapped = s.dateOfBirth?.withDayAndMonthSwapped
         return try await database.read(as: actor) { unit in
             let rows = try await unit.children.candidates(upn: upn, firstNameKey: s.firstName.map(NameNormalisation.compact),
                                                            lastNameKey: s.lastName.map(NameNormalisation.compact),
@@ -49,11 +49,7 @@ public struct ChildService: Sendable {
             for row in rows {
                 let known = ChildRecord(upn: row.upn.flatMap(UPN.init), firstName: row.firstName, lastName: row.lastName,
                                         dateOfBirth: row.dateOfBirth)
-                var m = ChildMatching.match(probe, known)
-                if let upn, let stored = row.upn, Array(stored.utf8) == Array(upn.utf8), !m.reasons.contains(.upnExact) {
-                    // The UPN searched for is on record (even one whose check letter is wrong): certain.
-                    m = ChildMatch(score: 1, reasons: [.upnExact] + m.reasons)
-                }
+                var m = ChildMatching.match(probe, known, recordedUPNs: (upn, row.upn))
                 if s.firstName == nil, s.lastName != nil, m.score < ChildMatching.candidateThreshold,
                    NameNormalisation.compact(row.lastName) == NameNormalisation.compact(s.lastName!) {
                     // A search by last name alone: an exact last name is what was asked for.

@@ -93,11 +93,7 @@ public struct ExpectedArrivalStore: Sendable {
         var rows = JSONRows()
         var seen = Set<String>()
         for p in places {
-            var dates = [p.born]
-            if p.born.day <= 12, p.born.day != p.born.month, let swapped = CalendarDate(year: p.born.year, month: p.born.day, day: p.born.month) {
-                dates.append(swapped)
-            }
-            for d in dates where seen.insert(p.school + d.iso8601).inserted { rows.row { $0.set("s", p.school); $0.set("d", d) } }
+            for d in [p.born, p.born.withDayAndMonthSwapped].compactMap({ $0 }) where seen.insert(p.school + d.iso8601).inserted { rows.row { $0.set("s", p.school); $0.set("d", d) } }
         }
         return try await unit.query("""
             SELECT e.id, e.school_urn, c.upn, c.first_name, c.last_name, c.date_of_birth

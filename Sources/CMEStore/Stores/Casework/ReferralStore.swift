@@ -73,13 +73,6 @@ public struct ReferralStore: Sendable {
         return (page.map(\.0), page.last?.1, rows.count > limit)
     }
 
-    /// The referrals of a case, oldest first.
-    public func ids(ofCase caseID: UUID) async throws -> [UUID] {
-        try await unit.query("""
-            SELECT id FROM referrals WHERE la_code = \(unit.actor.laCode) AND case_id = \(caseID) ORDER BY seq
-            """).map { try $0.decode(UUID.self, at: 0) }
-    }
-
     /// Whether a client submitted a referral of this case (the partner status view).
     public func submitted(by client: UUID, forCase caseID: UUID) async throws -> Bool {
         try await unit.query("""
