@@ -140,21 +140,32 @@ public enum ChildMatching {
         guard !(firstA.isEmpty && lastA.isEmpty), !(firstB.isEmpty && lastB.isEmpty) else { return .different }
         if firstA == firstB && lastA == lastB { return .exact }
         if firstA == lastB && lastA == firstB { return .fuzzy(swappedNamesSimilarity) }
-        let first = partSimilarity(a.firstName, b.firstName)
-        let last = partSimilarity(a.lastName, b.lastName)
-        guard first >= fuzzyNameThreshold, last >= fuzzyNameThreshold else { return .different }
+        // The last name only when the first agrees enough (most pairs compared differ at once).
+        let first = partSimilarity(a.firstName, b.firstName, compact: (firstA, firstB))
+        guard first >= fuzzyNameThreshold else { return .different }
+        let last = partSimilarity(a.lastName, b.lastName, compact: (lastA, lastB))
+        guard last >= fuzzyNameThreshold else { return .different }
         return .fuzzy(min((first + last) / 2, 0.99))
     }
 
     /// The similarity of one name (first or last) in 0...1.
     static func partSimilarity(_ a: String, _ b: String) -> Double {
-        let compactA = NameNormalisation.compact(a), compactB = NameNormalisation.compact(b)
+        partSimilarity(a, b, compact: (NameNormalisation.compact(a), NameNormalisation.compact(b)))
+    }
+
+    /// As above, given the names' compact forms.
+    static func partSimilarity(_ a: String, _ b: String, compact: (String, String)) -> Double {
+        let (compactA, compactB) = compact
         if compactA == compactB { return 1 }
+        let similarity = jaroWinkler(compactA, compactB)
+        // A name all of whose words are in the other scores at least partOfNameSimilarity; above
+        // that, the words need not be split out.
+        guard similarity < partOfNameSimilarity else { return similarity }
         let wordsA = Set(NameNormalisation.words(a)), wordsB = Set(NameNormalisation.words(b))
         if !wordsA.isEmpty, !wordsB.isEmpty, wordsA.isSubset(of: wordsB) || wordsB.isSubset(of: wordsA) {
-            return max(partOfNameSimilarity, jaroWinkler(compactA, compactB))
+            return partOfNameSimilarity
         }
-        return jaroWinkler(compactA, compactB)
+        return similarity
     }
 
     enum DateAgreement: Equatable {
@@ -178,7 +189,15 @@ public enum ChildMatching {
     /// usual measure for personal names in record linkage: it forgives a transposed pair of letters
     /// and weights the start of a name.
     public static func jaroWinkler(_ a: String, _ b: String) -> Double {
-        let s = Array(a), t = Array(b)
+        // Plain ASCII (nearly every compact name): bytes are its characters (no CR LF pair survives
+        // compaction), without grapheme breaking.
+        if a.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) && b.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            return jaroWinkler(Array(a.utf8), Array(b.utf8))
+        }
+        return jaroWinkler(Array(a), Array(b))
+    }
+
+    static func jaroWinkler<C: Equatable>(_ s: [C], _ t: [C]) -> Double {
         if s.isEmpty && t.isEmpty { return 1 }
         if s.isEmpty || t.isEmpty { return 0 }
         let window = max(0, max(s.count, t.count) / 2 - 1)

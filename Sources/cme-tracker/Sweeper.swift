@@ -16,7 +16,7 @@ func sweepForever(services: CMEServices, database: Database, every interval: Dur
         }
         do {
             for la in try await database.activeCouncils() {
-                let actor = Actor(clientID: nil, role: "system", laCode: la, requestID: "sweep-" + UUID().uuidString.lowercased())
+                let actor = Actor(clientID: nil, role: "system", laCode: la, requestID: "sweep-" + UUID().lowercasedString)
                 let turned = try await services.rollNotifications.sweepArrivals(as: actor)
                 if turned > 0 { logger.info("expected arrivals overdue", ["la_code": .string(la), "cases": .int(turned)]) }
                 let flagged = try await services.cases.sweepUntraceable(as: actor)

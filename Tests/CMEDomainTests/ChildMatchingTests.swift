@@ -102,3 +102,59 @@ struct ChildMatchingTests {
         }
     }
 }
+
+/// The matcher's shortcuts (bytes for ASCII names, the words of a name split out only when they
+/// could change the figure, the last name skipped once the first differs) give exactly what the
+/// plain definitions give.
+@Suite("Child matching shortcuts")
+struct ChildMatchingShortcutTests {
+    /// Jaro-Winkler over Characters, and the part similarity as first written: the references.
+    static func referencePart(_ a: String, _ b: String) -> Double {
+        let compactA = NameNormalisation.compact(a), compactB = NameNormalisation.compact(b)
+        if compactA == compactB { return 1 }
+        let jw = ChildMatching.jaroWinkler(Array(compactA), Array(compactB))
+        let wordsA = Set(NameNormalisation.words(a)), wordsB = Set(NameNormalisation.words(b))
+        if !wordsA.isEmpty, !wordsB.isEmpty, wordsA.isSubset(of: wordsB) || wordsB.isSubset(of: wordsA) {
+            return max(ChildMatching.partOfNameSimilarity, jw)
+        }
+        return jw
+    }
+
+    static let samples = ["Smith", "Smyth", "Smith-Jones", "Jones Smith", "Smithjones", "Jones", "Joans", "Martha", "Marhta", "Dwayne",
+                          "Duane", "Dixon", "Dicksonx", "Zoë", "Zoe", "Chloé", "O'Brien", "OBrien Smith", "Ann Marie", "Anne-Marie",
+                          "Mary Ann", "Al", "A", "", "Li", "Lee", "Abdul Rahman", "Rahman", "Van der Berg", "Berg", "Kacper", "Kasper"]
+
+    @Test func partSimilarityIsThePlainDefinition() {
+        for a in Self.samples {
+            for b in Self.samples {
+                #expect(ChildMatching.partSimilarity(a, b) == Self.referencePart(a, b), "\(a) / \(b)")
+            }
+        }
+    }
+
+    @Test func asciiBytesGiveTheCharactersFigure() {
+        var g = SystemRandomNumberGenerator()
+        let letters = Array("abcdefghij\r\n -")
+        for _ in 0..<2_000 {
+            let a = String((0..<Int.random(in: 0...9, using: &g)).map { _ in letters.randomElement(using: &g)! })
+            let b = String((0..<Int.random(in: 0...9, using: &g)).map { _ in letters.randomElement(using: &g)! })
+            #expect(ChildMatching.jaroWinkler(a, b) == ChildMatching.jaroWinkler(Array(a), Array(b)), "\(a.debugDescription) / \(b.debugDescription)")
+        }
+    }
+
+    @Test func theNameAgreementIsUnchangedByTheLastNameShortcut() {
+        let pairs: [(String, String)] = [("Smith", "Smyth"), ("Ann", "Anne"), ("Jo", "Joe"), ("Bob", "Robert"), ("Zoë", "Zoe")]
+        for (f1, f2) in pairs {
+            for (l1, l2) in pairs {
+                let a = ChildRecord(firstName: f1, lastName: l1, dateOfBirth: nil)
+                let b = ChildRecord(firstName: f2, lastName: l2, dateOfBirth: nil)
+                let first = Self.referencePart(f1, f2), last = Self.referencePart(l1, l2)
+                let expected: ChildMatching.NameAgreement = NameNormalisation.compact(f1) == NameNormalisation.compact(f2)
+                    && NameNormalisation.compact(l1) == NameNormalisation.compact(l2) ? .exact
+                    : first >= ChildMatching.fuzzyNameThreshold && last >= ChildMatching.fuzzyNameThreshold ? .fuzzy(min((first + last) / 2, 0.99))
+                    : .different
+                #expect(ChildMatching.nameSimilarity(a, b) == expected, "\(f1) \(l1) / \(f2) \(l2)")
+            }
+        }
+    }
+}

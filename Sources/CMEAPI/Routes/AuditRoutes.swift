@@ -44,7 +44,7 @@ enum AuditRoutes {
             let page = Array(rows.prefix(limit))
             let next = rows.count > limit ? page.last.map { API.makeCursor(String($0.id)) } : nil
             let items = page.map {
-                EventDTO(at: $0.at, clientID: $0.clientID?.uuidString.lowercased(), role: $0.role, action: $0.action,
+                EventDTO(at: $0.at, clientID: $0.clientID?.lowercasedString, role: $0.role, action: $0.action,
                          subjectType: $0.subjectType, subjectID: $0.subjectID, requestID: $0.requestID)
             }
             return try API.json(API.Page(items: items, nextCursor: next))

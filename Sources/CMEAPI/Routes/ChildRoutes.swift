@@ -21,7 +21,7 @@ enum ChildRoutes {
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(row.id.uuidString.lowercased(), forKey: .id)
+            try c.encode(row.id.lowercasedString, forKey: .id)
             try c.encode(row.upn, forKey: .upn)
             try c.encode(row.firstName, forKey: .firstName)
             try c.encode(row.lastName, forKey: .lastName)
@@ -48,8 +48,8 @@ enum ChildRoutes {
         enum CodingKeys: String, CodingKey { case childID = "child_id", caseID = "case_id", score, reasons, onRollAt = "on_roll_at", child }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(candidate.child.id.uuidString.lowercased(), forKey: .childID)
-            try c.encode(candidate.caseID?.uuidString.lowercased(), forKey: .caseID)
+            try c.encode(candidate.child.id.lowercasedString, forKey: .childID)
+            try c.encode(candidate.caseID?.lowercasedString, forKey: .caseID)
             try c.encode((candidate.score * 100).rounded() / 100, forKey: .score)
             try c.encode(candidate.reasons.map(\.rawValue), forKey: .reasons)
             try c.encode(candidate.onRollAt.map { ["school_urn": $0.schoolURN, "since": $0.since.iso8601] }, forKey: .onRollAt)

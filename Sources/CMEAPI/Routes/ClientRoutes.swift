@@ -20,7 +20,7 @@ enum ClientRoutes {
         var showsToken = false
 
         init(_ c: ClientRow, token: String? = nil, replay: Bool = false) {
-            id = c.id.uuidString.lowercased()
+            id = c.id.lowercasedString
             self.token = token
             showsToken = token != nil || replay
             role = c.role

@@ -1,6 +1,7 @@
 import CMEDomain
 import CMEStore
 import Foundation
+import Runtime
 
 /// What an admin asks for when creating a client (`POST /v1/admin/clients`).
 public struct NewClient: Sendable, Equatable {
@@ -78,12 +79,12 @@ public struct ClientService: Sendable {
                 throw ServiceError.invalid(FieldErrors([FieldError(pointer: "/school_urn", message: "is not a registered school of this council")]))
             }
             let (token, hash) = try Token.make()
-            let row = ClientRow(id: UUID(), laCode: actor.laCode, role: role.rawValue,
+            let row = ClientRow(id: TimeOrderedID.make(), laCode: actor.laCode, role: role.rawValue,
                                 name: input.name!.trimmingCharacters(in: .whitespacesAndNewlines),
                                 schoolURN: input.schoolURN, agencyType: input.agencyType,
                                 agencyName: input.agencyName, createdAt: Date())
             try await unit.clients.insert(row, tokenHash: hash)
-            unit.audit("create", subjectType: "client", subjectID: row.id.uuidString.lowercased())
+            unit.audit("create", subjectType: "client", subjectID: row.id.lowercasedString)
             return try reply(CreatedClient(client: row, token: token))
         }
     }
@@ -96,7 +97,7 @@ public struct ClientService: Sendable {
     public func delete(_ id: UUID, as actor: Actor) async throws {
         try await database.write(as: actor) { unit in
             guard try await unit.clients.revoke(id) else { throw ServiceError.notFound }
-            unit.audit("delete", subjectType: "client", subjectID: id.uuidString.lowercased())
+            unit.audit("delete", subjectType: "client", subjectID: id.lowercasedString)
         }
         authenticator.forget(clientID: id)
     }

@@ -1,6 +1,7 @@
 import CMEDomain
 import CMEStore
 import Foundation
+import Runtime
 
 /// The CME register: opening cases, reading and listing them, their changes and state changes, the
 /// timeline, the partner status view, and the untraceable sweep.
@@ -21,7 +22,7 @@ public struct CaseService: Sendable {
         }
         let flags = Casework.riskFlags(child: child, safeguardingConcern: false, untraceable: false)
         let review = rules.due(rules.policy.reviewPeriod)
-        let record = CaseRecord(id: UUID(), laCode: unit.actor.laCode, reference: reference.description, childID: child.id, status: .open,
+        let record = CaseRecord(id: TimeOrderedID.make(), laCode: unit.actor.laCode, reference: reference.description, childID: child.id, status: .open,
                                 outcome: nil, reason: referral.reason, openedAt: rules.now, openedOn: rules.today, closedAt: nil,
                                 assignedOfficer: nil, riskFlags: flags, safeguardingConcern: false, untraceable: false, lastTraceOn: nil,
                                 nextReviewOn: review.value, reviewApproximate: review.isApproximate, closure: nil, located: nil,
@@ -234,7 +235,7 @@ public struct CaseService: Sendable {
             "child": n.pupil, "reason": .string(reason.rawValue), "reason_detail": .string(detail),
             "roll_notification_id": .string(n.id.lowercasedString),
         ])
-        let referral = ReferralRecord(id: UUID(), laCode: unit.actor.laCode, status: .received, receivedAt: rules.now, receivedOn: rules.today,
+        let referral = ReferralRecord(id: TimeOrderedID.make(), laCode: unit.actor.laCode, status: .received, receivedAt: rules.now, receivedOn: rules.today,
                                       submittedBy: unit.actor.clientID, sourceKind: .internal, reason: reason, childID: n.childID, form: form,
                                       warnings: .array([]), matches: .array([]), caseID: nil, decision: nil, version: 1, updatedAt: rules.now)
         try await unit.referrals.insert(referral)

@@ -1,6 +1,7 @@
 import CMEDomain
 import CMEStore
 import Foundation
+import Runtime
 
 /// The time the services work in: the instant, and the Europe/London date that deadlines count from.
 /// Tests fix it; the server uses the system clock.
@@ -96,7 +97,7 @@ struct Casework: Sendable {
     static func addTask(_ unit: UnitOfWork, _ kind: TaskKind, due: SchoolDayFigure<CalendarDate>, now: Date, caseID: UUID? = nil,
                         referralID: UUID? = nil, enquiryID: UUID? = nil, visitID: UUID? = nil, notificationID: UUID? = nil,
                         expectedArrivalID: UUID? = nil) async throws -> TaskRecord {
-        let task = TaskRecord(id: UUID(), kind: kind, status: .open, dueOn: due.value, dueApproximate: due.isApproximate, caseID: caseID,
+        let task = TaskRecord(id: TimeOrderedID.make(), kind: kind, status: .open, dueOn: due.value, dueApproximate: due.isApproximate, caseID: caseID,
                               referralID: referralID, enquiryID: enquiryID, visitID: visitID, notificationID: notificationID,
                               expectedArrivalID: expectedArrivalID, createdAt: now)
         try await unit.tasks.insert(task)
@@ -154,11 +155,6 @@ public struct ListPage<Item: Sendable>: Sendable {
         self.items = items
         self.nextCursor = nextCursor
     }
-}
-
-extension UUID {
-    /// The lowercase form the API and the audit trail use.
-    public var lowercasedString: String { uuidString.lowercased() }
 }
 
 extension JSONValue {

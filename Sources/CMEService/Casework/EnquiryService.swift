@@ -1,6 +1,7 @@
 import CMEDomain
 import CMEStore
 import Foundation
+import Runtime
 
 /// Reasonable enquiries with agencies and other councils, and their answers.
 public struct EnquiryService: Sendable {
@@ -45,7 +46,7 @@ public struct EnquiryService: Sendable {
                 "date_of_birth": .text(child.dateOfBirth?.iso8601), "upn": .text(child.upn),
                 "address": child.addressJSON.flatMap { JSONValue.parse(Array($0.utf8)) } ?? .null,
             ])
-            let enquiry = EnquiryRecord(id: UUID(), laCode: caller.laCode, caseID: caseID, caseReference: record.reference, agencyType: type,
+            let enquiry = EnquiryRecord(id: TimeOrderedID.make(), laCode: caller.laCode, caseID: caseID, caseReference: record.reference, agencyType: type,
                                         agencyName: name, addressedClientID: client, addressedLACode: council, question: question,
                                         child: snapshot, sentOn: rules.today, dueOn: due.value, dueApproximate: due.isApproximate,
                                         status: .open, response: nil, answeredAt: nil, createdAt: rules.now)

@@ -46,7 +46,7 @@ public struct ReferralService: Sendable {
             let rules = try await CouncilRules.load(unit, clock: work.clock)
             let warnings = submitted.warnings(receivedOn: rules.today, policy: rules.policy)
             let (childID, matches) = try await Self.matchAndRecordChild(unit, submitted.child)
-            let referral = ReferralRecord(id: UUID(), laCode: caller.laCode, status: .received, receivedAt: rules.now, receivedOn: rules.today,
+            let referral = ReferralRecord(id: TimeOrderedID.make(), laCode: caller.laCode, status: .received, receivedAt: rules.now, receivedOn: rules.today,
                                           submittedBy: caller.clientID, sourceKind: submitted.source.kind, reason: submitted.reason,
                                           childID: childID, form: try JSONValue(encoding: submitted), warnings: try JSONValue(encoding: warnings),
                                           matches: .array(matches), caseID: nil, decision: nil, version: 1, updatedAt: rules.now)
@@ -75,7 +75,7 @@ public struct ReferralService: Sendable {
             let m = ChildMatching.match(probe, known, recordedUPNs: (c.upn, row.upn))
             if m.isCandidate { scored.append((row, m)) }
         }
-        scored.sort { ($0.match.score, $1.row.id.uuidString) > ($1.match.score, $0.row.id.uuidString) }
+        scored.sort { ($0.match.score, $1.row.id.lowercasedString) > ($1.match.score, $0.row.id.lowercasedString) }
         scored = Array(scored.prefix(10))
 
         let childID: UUID
@@ -88,7 +88,7 @@ public struct ReferralService: Sendable {
                 unit.audit("update", subjectType: "child", subjectID: childID.lowercasedString)
             }
         } else {
-            let row = childRow(c, id: UUID())
+            let row = childRow(c, id: TimeOrderedID.make())
             try await unit.children.insert(row)
             unit.audit("create", subjectType: "child", subjectID: row.id.lowercasedString)
             childID = row.id

@@ -1,6 +1,7 @@
 import CMEDomain
 import CMEStore
 import Foundation
+import Runtime
 
 /// Statutory roll notifications (Regulation 13): one or a batch, each stored whatever its lateness,
 /// with its effects in the same transaction: the current roll, expected arrivals and their
@@ -128,7 +129,7 @@ public struct RollNotificationService: Sendable {
             let (late, daysLate) = lateness[lateKey] ?? n.lateness(receivedOn: rules.today, policy: rules.policy, calendar: rules.calendar)
             lateness[lateKey] = (late, daysLate)
             records[i] = RollNotificationRecord(
-                id: UUID(), type: n.type, schoolURN: n.schoolURN.value, eventDate: n.eventDate, receivedAt: rules.now, receivedOn: rules.today,
+                id: TimeOrderedID.make(), type: n.type, schoolURN: n.schoolURN.value, eventDate: n.eventDate, receivedAt: rules.now, receivedOn: rules.today,
                 submittedBy: caller.clientID, childID: children[key(n)]!, pupil: n.pupilJSON,
                 parents: n.parentsJSON, ground: n.ground?.ground.rawValue, reportedGround: n.ground?.reportedCode,
                 futureAddress: n.futureAddress?.json, futureAddressFrom: n.futureAddressFrom,
@@ -142,7 +143,7 @@ public struct RollNotificationService: Sendable {
         var order: [String] = []
         for i in todo {
             let rec = records[i]!
-            let k = rec.childID.uuidString + rec.schoolURN
+            let k = rec.childID.lowercasedString + rec.schoolURN
             if net[k] == nil { order.append(k) }
             net[k] = (rec.childID, rec.schoolURN, rec.type == .addition ? rec.eventDate : nil)
         }
@@ -165,7 +166,7 @@ public struct RollNotificationService: Sendable {
                   ground.effects(destinationSchoolKnown: true).contains(.expectedArrival) else { continue }
             let due = ExpectedArrival.dueDate(removalDate: n.eventDate, destinationStartDate: n.destination?.startDate,
                                               schoolDays: rules.policy.expectedArrivalSchoolDays, calendar: rules.calendar)
-            let a = ExpectedArrivalRecord(id: UUID(), childID: rec.childID, removalID: rec.id, fromSchoolURN: rec.schoolURN, schoolURN: school,
+            let a = ExpectedArrivalRecord(id: TimeOrderedID.make(), childID: rec.childID, removalID: rec.id, fromSchoolURN: rec.schoolURN, schoolURN: school,
                                           dueOn: due.value, dueApproximate: due.isApproximate, status: .pending, createdAt: rules.now)
             arrivals.append(a)
             act(i, .expectedArrivalCreated, ["expected_arrival_id": .string(a.id.lowercasedString), "due_on": .string(a.dueOn.iso8601),
@@ -214,7 +215,7 @@ public struct RollNotificationService: Sendable {
                 let probe = ChildRecord(upn: n.pupil.upn.flatMap(UPN.init), firstName: n.pupil.firstName, lastName: n.pupil.lastName,
                                         dateOfBirth: n.pupil.dateOfBirth)
                 for p in candidates where ChildMatching.match(probe, p.child).isCandidate {
-                    let task = TaskRecord(id: UUID(), kind: .confirmPossibleArrival, status: .open, dueOn: confirmDue.value,
+                    let task = TaskRecord(id: TimeOrderedID.make(), kind: .confirmPossibleArrival, status: .open, dueOn: confirmDue.value,
                                           dueApproximate: confirmDue.isApproximate, notificationID: records[i]!.id,
                                           expectedArrivalID: p.arrival, createdAt: rules.now)
                     confirmations.append(task)
@@ -256,7 +257,7 @@ public struct RollNotificationService: Sendable {
                                                       notificationID: rec.id)
                 act(i, .taskCreated, ["task_id": .string(task.id.lowercasedString), "task_kind": .string(kind.rawValue)])
             }
-            if needing.contains(i) && !authorised.contains(rec.childID.uuidString.lowercased() + "|" + rec.schoolURN) {
+            if needing.contains(i) && !authorised.contains(rec.childID.lowercasedString + "|" + rec.schoolURN) {
                 flags[i, default: []].append("unauthorised_removal")
                 act(i, .unauthorisedRemovalFlagged)
                 let task = try await Casework.addTask(unit, .unauthorisedRemovalReview, due: SchoolDayFigure(value: rules.today, isApproximate: false),

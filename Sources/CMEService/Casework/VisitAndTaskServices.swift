@@ -1,6 +1,7 @@
 import CMEDomain
 import CMEStore
 import Foundation
+import Runtime
 
 /// Safe-and-well visits and their outcomes.
 public struct VisitService: Sendable {
@@ -21,7 +22,7 @@ public struct VisitService: Sendable {
             try r.errors.throwIfAny()
             if record.status == .closed { throw ServiceError.conflict("This case is closed; reopen it to arrange a visit.") }
             let due = dueGiven.map { SchoolDayFigure(value: $0, isApproximate: false) } ?? rules.due(rules.policy.visitDuePeriod)
-            let visit = VisitRecord(id: UUID(), laCode: caller.laCode, caseID: caseID, address: address, team: team, requestedOn: rules.today,
+            let visit = VisitRecord(id: TimeOrderedID.make(), laCode: caller.laCode, caseID: caseID, address: address, team: team, requestedOn: rules.today,
                                     dueOn: due.value, dueApproximate: due.isApproximate, status: .requested, outcome: nil, visitedOn: nil,
                                     notes: nil, concerns: nil, createdAt: rules.now)
             try await unit.visits.insert(visit)

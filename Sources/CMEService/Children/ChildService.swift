@@ -57,7 +57,7 @@ public struct ChildService: Sendable {
                 }
                 if m.isCandidate { scored.append(Candidate(child: row, score: m.score, reasons: m.reasons)) }
             }
-            scored.sort { ($0.score, $1.child.id.uuidString) > ($1.score, $0.child.id.uuidString) }
+            scored.sort { ($0.score, $1.child.id.lowercasedString) > ($1.score, $0.child.id.lowercasedString) }
             var shown = Array(scored.prefix(limit))
             let cases = try await unit.cases.liveCaseIDs(ofChildren: shown.map(\.child.id))
             let places = try await unit.roll.currentPlaces(of: shown.map(\.child.id))
@@ -65,7 +65,7 @@ public struct ChildService: Sendable {
                 shown[i].caseID = cases[shown[i].child.id]
                 shown[i].onRollAt = places[shown[i].child.id]
             }
-            for c in shown { unit.audit("search", subjectType: "child", subjectID: c.child.id.uuidString.lowercased()) }
+            for c in shown { unit.audit("search", subjectType: "child", subjectID: c.child.id.lowercasedString) }
             return shown
         }
     }
@@ -74,7 +74,7 @@ public struct ChildService: Sendable {
     public func child(_ id: UUID, as actor: Actor) async throws -> (ChildRow, RollPlace?) {
         try await database.read(as: actor) { unit in
             guard let row = try await unit.children.find(id) else { throw ServiceError.notFound }
-            unit.audit("read", subjectType: "child", subjectID: id.uuidString.lowercased())
+            unit.audit("read", subjectType: "child", subjectID: id.lowercasedString)
             return (row, try await unit.roll.currentPlaces(of: [id])[id])
         }
     }
@@ -84,14 +84,14 @@ public struct ChildService: Sendable {
     public func record(_ child: ChildRow, as actor: Actor) async throws {
         try await database.write(as: actor) { unit in
             try await unit.children.insert(child)
-            unit.audit("create", subjectType: "child", subjectID: child.id.uuidString.lowercased())
+            unit.audit("create", subjectType: "child", subjectID: child.id.lowercasedString)
         }
     }
 
     /// A row for a new child, with its name keys.
     public static func newRow(upn: UPN?, firstName: String, lastName: String, dateOfBirth: CalendarDate?, gender: Gender? = nil,
                               postcode: String? = nil) -> ChildRow {
-        ChildRow(id: UUID(), upn: upn?.value, firstName: firstName, lastName: lastName,
+        ChildRow(id: TimeOrderedID.make(), upn: upn?.value, firstName: firstName, lastName: lastName,
                  firstNameKey: NameNormalisation.compact(firstName), lastNameKey: NameNormalisation.compact(lastName),
                  dateOfBirth: dateOfBirth, gender: gender?.rawValue,
                  addressJSON: postcode.map { "{\"postcode\":" + JSONText.quoted($0) + "}" },

@@ -123,6 +123,12 @@ public struct ChildStore: Sendable {
                    address = \(c.addressJSON)::jsonb, postcode_key = \(c.postcodeKey), phone = \(c.phone), gp = \(c.gp), updated_at = now()
             WHERE la_code = \(unit.actor.laCode) AND id = \(c.id)
             """)
+        // A pending expected arrival looks for its child by date of birth (migration 0009).
+        try await unit.execute("""
+            UPDATE expected_arrivals SET child_born = \(Self.postgresDate(c.dateOfBirth))
+            WHERE la_code = \(unit.actor.laCode) AND child_id = \(c.id) AND status = 'pending'
+                  AND child_born IS DISTINCT FROM \(Self.postgresDate(c.dateOfBirth))
+            """)
     }
 
     /// Several children at once, by id.

@@ -1,6 +1,7 @@
 import CMEDomain
 import Foundation
 import Postgres
+import Runtime
 
 public enum ExpectedArrivalStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case pending, arrived, overdue
@@ -64,10 +65,12 @@ public struct ExpectedArrivalStore: Sendable {
         }
         try await unit.execute("""
             INSERT INTO expected_arrivals (id, la_code, child_id, removal_id, from_school_urn, school_urn, due_on, due_approximate, status,
-                                           created_at)
-            SELECT id, \(unit.actor.laCode), child_id, removal_id, from_school_urn, school_urn, due_on, due_approximate, 'pending', created_at
+                                           created_at, child_born)
+            SELECT x.id, \(unit.actor.laCode), x.child_id, x.removal_id, x.from_school_urn, x.school_urn, x.due_on, x.due_approximate,
+                   'pending', x.created_at, c.date_of_birth
             FROM jsonb_to_recordset(\(rows.parameter)) AS x(id uuid, child_id uuid, removal_id uuid, from_school_urn text, school_urn text,
                  due_on date, due_approximate boolean, created_at timestamptz)
+            LEFT JOIN children c ON c.id = x.child_id
             """)
     }
 
@@ -98,8 +101,8 @@ public struct ExpectedArrivalStore: Sendable {
         return try await unit.query("""
             SELECT e.id, e.school_urn, c.upn, c.first_name, c.last_name, c.date_of_birth
             FROM jsonb_to_recordset(\(rows.parameter)) AS x(s text, d date)
-            JOIN children c ON c.la_code = \(unit.actor.laCode) AND c.date_of_birth = x.d
-            JOIN expected_arrivals e ON e.la_code = c.la_code AND e.child_id = c.id AND e.school_urn = x.s AND e.status = 'pending'
+            JOIN expected_arrivals e ON e.la_code = \(unit.actor.laCode) AND e.status = 'pending' AND e.school_urn = x.s AND e.child_born = x.d
+            JOIN children c ON c.id = e.child_id AND c.date_of_birth = x.d
             """).map { r in
             (try r.decode(UUID.self, at: 0), try r.decode(String.self, at: 1),
              ChildRecord(upn: try r.decode(String?.self, at: 2).flatMap(UPN.init), firstName: try r.decode(String.self, at: 3),
@@ -152,7 +155,7 @@ public struct ExpectedArrivalStore: Sendable {
     // MARK: EHE records and deregistration authorisations
 
     public func recordEHE(child: UUID, notification: UUID, school: String, ground: String, startsOn: CalendarDate, at now: Date) async throws -> UUID {
-        let id = UUID()
+        let id = TimeOrderedID.make()
         try await unit.execute("""
             INSERT INTO ehe_records (id, la_code, child_id, notification_id, school_urn, ground, starts_on, created_at)
             VALUES (\(id), \(unit.actor.laCode), \(child), \(notification), \(school), \(ground), \(StoreCoding.date(startsOn)), \(now))
@@ -161,7 +164,7 @@ public struct ExpectedArrivalStore: Sendable {
     }
 
     public func authorise(caseID: UUID, child: UUID, school: String, from: CalendarDate, at now: Date) async throws -> UUID {
-        let id = UUID()
+        let id = TimeOrderedID.make()
         try await unit.execute("""
             INSERT INTO deregistration_authorisations (id, la_code, case_id, child_id, school_urn, authorised_from, created_at, created_by)
             VALUES (\(id), \(unit.actor.laCode), \(caseID), \(child), \(school), \(StoreCoding.date(from)), \(now), \(unit.actor.clientID))

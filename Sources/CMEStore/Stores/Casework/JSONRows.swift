@@ -34,7 +34,7 @@ struct JSONRows {
         key(k)
         if let v { JSONText.appendQuoted(v, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
     }
-    mutating func set(_ k: String, _ v: UUID?) { set(k, v?.uuidString.lowercased()) }
+    mutating func set(_ k: String, _ v: UUID?) { set(k, v?.lowercasedString) }
     mutating func set(_ k: String, _ v: CalendarDate?) { set(k, v?.iso8601) }
     mutating func set(_ k: String, _ v: Date) { set(k, Timestamp.rfc3339(v)) }
     mutating func set(_ k: String, _ v: Bool) { key(k); bytes.append(contentsOf: (v ? "true" : "false").utf8) }
