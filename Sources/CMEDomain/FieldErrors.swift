@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A JSON Pointer (RFC 6901) to a field of a request body, e.g. `/child/date_of_birth`.
 public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The unescaped reference tokens: `["parents", "0", "name"]`.
@@ -36,11 +38,17 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
         tokens = decoded
     }
 
-    /// For literals in code, which are always well formed.
+    /// For literals in code, which are always well formed. Parsed once per literal: a form reader
+    /// names a dozen fields per item, and a batch has thousands of items.
     public init(stringLiteral value: String) {
+        if let known = Self.literals.withLock({ $0[value] }) { self = known; return }
         guard let pointer = JSONPointer(parsing: value) else { preconditionFailure("malformed JSON pointer literal \(value)") }
+        Self.literals.withLock { if $0.count < 4_096 { $0[value] = pointer } }
         self = pointer
     }
+
+    /// The literals met so far (a few hundred in the code; bounded all the same).
+    private static let literals = Mutex<[String: JSONPointer]>([:])
 
     public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens: tokens + [token]) }
     public func appending(_ index: Int) -> JSONPointer { appending(String(index)) }

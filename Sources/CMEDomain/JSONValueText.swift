@@ -30,12 +30,12 @@ extension JSONValue {
 
     public func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out += [0x6E, 0x75, 0x6C, 0x6C]
-        case .bool(let b): out += b ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65]
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let n):
-            if n == n.rounded(), abs(n) < 1e15 { out += Array(String(Int64(n)).utf8) }
-            else if n.isFinite { out += Array("\(n)".utf8) }
-            else { out += [0x6E, 0x75, 0x6C, 0x6C] }
+            if n == n.rounded(), abs(n) < 1e15 { out.append(contentsOf: String(Int64(n)).utf8) }
+            else if n.isFinite { out.append(contentsOf: "\(n)".utf8) }
+            else { out.append(contentsOf: "null".utf8) }
         case .string(let s): Self.writeString(s, to: &out)
         case .array(let a):
             out.append(0x5B)
@@ -46,11 +46,11 @@ extension JSONValue {
             out.append(0x5D)
         case .object(let o):
             out.append(0x7B)
-            for (i, k) in o.keys.sorted().enumerated() {
+            for (i, (k, v)) in o.sorted(by: { $0.key < $1.key }).enumerated() {
                 if i > 0 { out.append(0x2C) }
                 Self.writeString(k, to: &out)
                 out.append(0x3A)
-                o[k]!.write(to: &out)
+                v.write(to: &out)
             }
             out.append(0x7D)
         }

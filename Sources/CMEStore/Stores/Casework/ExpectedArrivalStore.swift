@@ -55,12 +55,12 @@ public struct ExpectedArrivalStore: Sendable {
 
     public func insert(_ arrivals: [ExpectedArrivalRecord]) async throws {
         guard !arrivals.isEmpty else { return }
-        var rows = JSONRows()
+        var rows = RowSet()
         for a in arrivals {
             rows.row {
-                $0.set("id", a.id); $0.set("child_id", a.childID); $0.set("removal_id", a.removalID); $0.set("from_school_urn", a.fromSchoolURN)
-                $0.set("school_urn", a.schoolURN); $0.set("due_on", a.dueOn); $0.set("due_approximate", a.dueApproximate)
-                $0.set("created_at", a.createdAt)
+                $0.add("id", a.id); $0.add("child_id", a.childID); $0.add("removal_id", a.removalID); $0.add("from_school_urn", a.fromSchoolURN)
+                $0.add("school_urn", a.schoolURN); $0.add("due_on", a.dueOn); $0.add("due_approximate", a.dueApproximate)
+                $0.add("created_at", a.createdAt)
             }
         }
         try await unit.execute("""
@@ -68,8 +68,7 @@ public struct ExpectedArrivalStore: Sendable {
                                            created_at, child_born)
             SELECT x.id, \(unit.actor.laCode), x.child_id, x.removal_id, x.from_school_urn, x.school_urn, x.due_on, x.due_approximate,
                    'pending', x.created_at, c.date_of_birth
-            FROM jsonb_to_recordset(\(rows.parameter)) AS x(id uuid, child_id uuid, removal_id uuid, from_school_urn text, school_urn text,
-                 due_on date, due_approximate boolean, created_at timestamptz)
+            FROM \(sql: rows.source("x"))
             LEFT JOIN children c ON c.id = x.child_id
             """)
     }
@@ -78,11 +77,11 @@ public struct ExpectedArrivalStore: Sendable {
     /// (expected arrival id, addition id) for each fulfilled.
     public func fulfil(_ additions: [(addition: UUID, child: UUID, school: String)], at now: Date) async throws -> [(UUID, UUID)] {
         guard !additions.isEmpty else { return [] }
-        var rows = JSONRows()
-        for a in additions { rows.row { $0.set("a", a.addition); $0.set("c", a.child); $0.set("s", a.school) } }
+        var rows = RowSet()
+        for a in additions { rows.row { $0.add("a", a.addition); $0.add("c", a.child); $0.add("s", a.school) } }
         return try await unit.query("""
             UPDATE expected_arrivals e SET status = 'arrived', arrival_id = x.a, resolved_at = \(now)
-            FROM jsonb_to_recordset(\(rows.parameter)) AS x(a uuid, c uuid, s text)
+            FROM \(sql: rows.source("x"))
             WHERE e.la_code = \(unit.actor.laCode) AND e.status = 'pending' AND e.child_id = x.c AND e.school_urn = x.s
             RETURNING e.id, x.a
             """).map { (try $0.decode(UUID.self, at: 0), try $0.decode(UUID.self, at: 1)) }
@@ -93,14 +92,14 @@ public struct ExpectedArrivalStore: Sendable {
     /// that fulfilled nothing.
     public func pendingWithChildren(at places: [(school: String, born: CalendarDate)]) async throws -> [(arrival: UUID, school: String, child: ChildRecord)] {
         guard !places.isEmpty else { return [] }
-        var rows = JSONRows()
+        var rows = RowSet()
         var seen = Set<String>()
         for p in places {
-            for d in [p.born, p.born.withDayAndMonthSwapped].compactMap({ $0 }) where seen.insert(p.school + d.iso8601).inserted { rows.row { $0.set("s", p.school); $0.set("d", d) } }
+            for d in [p.born, p.born.withDayAndMonthSwapped].compactMap({ $0 }) where seen.insert(p.school + d.iso8601).inserted { rows.row { $0.add("s", p.school); $0.add("d", d) } }
         }
         return try await unit.query("""
             SELECT e.id, e.school_urn, c.upn, c.first_name, c.last_name, c.date_of_birth
-            FROM jsonb_to_recordset(\(rows.parameter)) AS x(s text, d date)
+            FROM \(sql: rows.source("x"))
             JOIN expected_arrivals e ON e.la_code = \(unit.actor.laCode) AND e.status = 'pending' AND e.school_urn = x.s AND e.child_born = x.d
             JOIN children c ON c.id = e.child_id AND c.date_of_birth = x.d
             """).map { r in
@@ -175,10 +174,10 @@ public struct ExpectedArrivalStore: Sendable {
     /// The (child, school) pairs among those given that a deregistration authorisation covers on their date.
     public func authorised(_ pairs: [(child: UUID, school: String, on: CalendarDate)]) async throws -> Set<String> {
         guard !pairs.isEmpty else { return [] }
-        var rows = JSONRows()
-        for p in pairs { rows.row { $0.set("c", p.child); $0.set("s", p.school); $0.set("d", p.on) } }
+        var rows = RowSet()
+        for p in pairs { rows.row { $0.add("c", p.child); $0.add("s", p.school); $0.add("d", p.on) } }
         return Set(try await unit.query("""
-            SELECT DISTINCT x.c::text || '|' || x.s FROM jsonb_to_recordset(\(rows.parameter)) AS x(c uuid, s text, d date)
+            SELECT DISTINCT x.c::text || '|' || x.s FROM \(sql: rows.source("x"))
             JOIN deregistration_authorisations a ON a.la_code = \(unit.actor.laCode) AND a.child_id = x.c AND a.school_urn = x.s
                  AND a.authorised_from <= x.d
             """).map { try $0.decode(String.self, at: 0) })

@@ -111,12 +111,12 @@ public struct RollNotificationStore: Sendable {
         }
         let rest = keys.filter { out[$0] == nil && $0.dateOfBirth != nil }
         if !rest.isEmpty {
-            var rows = JSONRows()
-            for k in Set(rest) { rows.row { $0.set("l", k.lastNameKey); $0.set("f", k.firstNameKey); $0.set("d", k.dateOfBirth) } }
+            var rows = RowSet()
+            for k in Set(rest) { rows.row { $0.add("l", k.lastNameKey); $0.add("f", k.firstNameKey); $0.add("d", k.dateOfBirth) } }
             var byName: [String: [(UUID, String?)]] = [:]
             for r in try await unit.query("""
                 SELECT c.id, c.upn, c.last_name_key, c.first_name_key, c.date_of_birth
-                FROM jsonb_to_recordset(\(rows.parameter)) AS k(l text, f text, d date)
+                FROM \(sql: rows.source("k"))
                 JOIN children c ON c.la_code = \(unit.actor.laCode) AND c.last_name_key = k.l AND c.first_name_key = k.f
                                 AND c.date_of_birth = k.d
                 """) {
@@ -136,12 +136,12 @@ public struct RollNotificationStore: Sendable {
     /// Records new children in one statement.
     public func insertChildren(_ children: [ChildRow]) async throws {
         guard !children.isEmpty else { return }
-        var rows = JSONRows()
+        var rows = RowSet()
         for c in children {
             rows.row {
-                $0.set("id", c.id); $0.set("upn", c.upn); $0.set("first_name", c.firstName); $0.set("last_name", c.lastName)
-                $0.set("first_name_key", c.firstNameKey); $0.set("last_name_key", c.lastNameKey); $0.set("date_of_birth", c.dateOfBirth)
-                $0.set("gender", c.gender); $0.raw("address", c.addressJSON); $0.set("postcode_key", c.postcodeKey)
+                $0.add("id", c.id); $0.add("upn", c.upn); $0.add("first_name", c.firstName); $0.add("last_name", c.lastName)
+                $0.add("first_name_key", c.firstNameKey); $0.add("last_name_key", c.lastNameKey); $0.add("date_of_birth", c.dateOfBirth)
+                $0.add("gender", c.gender); $0.json("address", c.addressJSON); $0.add("postcode_key", c.postcodeKey)
             }
         }
         try await unit.execute("""
@@ -149,24 +149,23 @@ public struct RollNotificationStore: Sendable {
                                   postcode_key)
             SELECT id, \(unit.actor.laCode), upn, first_name, last_name, first_name_key, last_name_key, date_of_birth, gender, address,
                    postcode_key
-            FROM jsonb_to_recordset(\(rows.parameter)) AS x(id uuid, upn text, first_name text, last_name text, first_name_key text,
-                 last_name_key text, date_of_birth date, gender text, address jsonb, postcode_key text)
+            FROM \(sql: rows.source("x"))
             """)
     }
 
-    /// Stores notifications in one statement.
+    /// Stores notifications in one statement (flags are codes, sent comma-joined).
     public func insert(_ notes: [RollNotificationRecord]) async throws {
         guard !notes.isEmpty else { return }
-        var rows = JSONRows()
+        var rows = RowSet()
         for n in notes {
             rows.row {
-                $0.set("id", n.id); $0.set("type", n.type.rawValue); $0.set("school_urn", n.schoolURN); $0.set("event_date", n.eventDate)
-                $0.set("received_at", n.receivedAt); $0.set("received_on", n.receivedOn); $0.set("submitted_by", n.submittedBy)
-                $0.set("child_id", n.childID); $0.raw("pupil", StoreCoding.json(n.pupil)); $0.raw("parents", StoreCoding.json(n.parents))
-                $0.set("ground", n.ground); $0.set("reported_ground", n.reportedGround); $0.raw("future_address", StoreCoding.json(n.futureAddress))
-                $0.set("future_address_from", n.futureAddressFrom); $0.raw("destination", StoreCoding.json(n.destination)); $0.set("notes", n.notes)
-                $0.set("late", n.late); $0.set("days_late", n.daysLate); $0.set("school_days_late", n.schoolDaysLate)
-                $0.set("calendar_approximate", n.calendarApproximate); $0.strings("flags", n.flags); $0.raw("actions", StoreCoding.json(n.actions))
+                $0.add("id", n.id); $0.add("type", n.type.rawValue); $0.add("school_urn", n.schoolURN); $0.add("event_date", n.eventDate)
+                $0.add("received_at", n.receivedAt); $0.add("received_on", n.receivedOn); $0.add("submitted_by", n.submittedBy)
+                $0.add("child_id", n.childID); $0.json("pupil", StoreCoding.json(n.pupil)); $0.json("parents", StoreCoding.json(n.parents))
+                $0.add("ground", n.ground); $0.add("reported_ground", n.reportedGround); $0.json("future_address", StoreCoding.json(n.futureAddress))
+                $0.add("future_address_from", n.futureAddressFrom); $0.json("destination", StoreCoding.json(n.destination)); $0.add("notes", n.notes)
+                $0.add("late", n.late); $0.add("days_late", n.daysLate); $0.add("school_days_late", n.schoolDaysLate)
+                $0.add("calendar_approximate", n.calendarApproximate); $0.add("flags", n.flags.joined(separator: ",")); $0.json("actions", StoreCoding.json(n.actions))
             }
         }
         try await unit.execute("""
@@ -175,11 +174,8 @@ public struct RollNotificationStore: Sendable {
                 school_days_late, calendar_approximate, flags, actions)
             SELECT id, \(unit.actor.laCode), type, school_urn, event_date, received_at, received_on, submitted_by, child_id, pupil, parents,
                    ground, reported_ground, future_address, future_address_from, destination, notes, late, days_late, school_days_late,
-                   calendar_approximate, ARRAY(SELECT jsonb_array_elements_text(flags)), actions
-            FROM jsonb_to_recordset(\(rows.parameter)) AS x(id uuid, type text, school_urn text, event_date date, received_at timestamptz,
-                 received_on date, submitted_by uuid, child_id uuid, pupil jsonb, parents jsonb, ground text, reported_ground text,
-                 future_address jsonb, future_address_from date, destination jsonb, notes text, late boolean, days_late integer,
-                 school_days_late integer, calendar_approximate boolean, flags jsonb, actions jsonb)
+                   calendar_approximate, string_to_array(flags, ','), actions
+            FROM \(sql: rows.source("x"))
             """)
     }
 
@@ -223,19 +219,19 @@ public struct RollNotificationStore: Sendable {
     /// Applies the net roll changes: (child, school) pairs now on roll from a date, and pairs no longer.
     public func applyRoll(on: [(child: UUID, school: String, since: CalendarDate)], off: [(child: UUID, school: String)]) async throws {
         if !on.isEmpty {
-            var rows = JSONRows()
-            for e in on { rows.row { $0.set("c", e.child); $0.set("s", e.school); $0.set("d", e.since) } }
+            var rows = RowSet()
+            for e in on { rows.row { $0.add("c", e.child); $0.add("s", e.school); $0.add("d", e.since) } }
             try await unit.execute("""
                 INSERT INTO current_roll (la_code, child_id, school_urn, since)
-                SELECT \(unit.actor.laCode), c, s, d FROM jsonb_to_recordset(\(rows.parameter)) AS x(c uuid, s text, d date)
+                SELECT \(unit.actor.laCode), c, s, d FROM \(sql: rows.source("x"))
                 ON CONFLICT (la_code, child_id, school_urn) DO UPDATE SET since = excluded.since
                 """)
         }
         if !off.isEmpty {
-            var rows = JSONRows()
-            for e in off { rows.row { $0.set("c", e.child); $0.set("s", e.school) } }
+            var rows = RowSet()
+            for e in off { rows.row { $0.add("c", e.child); $0.add("s", e.school) } }
             try await unit.execute("""
-                DELETE FROM current_roll r USING jsonb_to_recordset(\(rows.parameter)) AS x(c uuid, s text)
+                DELETE FROM current_roll r USING \(sql: rows.source("x"))
                 WHERE r.la_code = \(unit.actor.laCode) AND r.child_id = x.c AND r.school_urn = x.s
                 """)
         }

@@ -50,19 +50,18 @@ public struct TaskStore: Sendable {
     /// Many tasks in one statement (a batch of notices can raise thousands).
     public func insert(_ tasks: [TaskRecord]) async throws {
         guard !tasks.isEmpty else { return }
-        var rows = JSONRows()
+        var rows = RowSet()
         for t in tasks {
             rows.row {
-                $0.set("id", t.id); $0.set("kind", t.kind.rawValue); $0.set("due_on", t.dueOn); $0.set("due_approximate", t.dueApproximate)
-                $0.set("case_id", t.caseID); $0.set("notification_id", t.notificationID); $0.set("expected_arrival_id", t.expectedArrivalID)
-                $0.set("created_at", t.createdAt)
+                $0.add("id", t.id); $0.add("kind", t.kind.rawValue); $0.add("due_on", t.dueOn); $0.add("due_approximate", t.dueApproximate)
+                $0.add("case_id", t.caseID); $0.add("notification_id", t.notificationID); $0.add("expected_arrival_id", t.expectedArrivalID)
+                $0.add("created_at", t.createdAt)
             }
         }
         try await unit.execute("""
             INSERT INTO tasks (id, la_code, kind, status, due_on, due_approximate, case_id, notification_id, expected_arrival_id, created_at)
             SELECT id, \(unit.actor.laCode), kind, 'open', due_on, due_approximate, case_id, notification_id, expected_arrival_id, created_at
-            FROM jsonb_to_recordset(\(rows.parameter)) AS x(id uuid, kind text, due_on date, due_approximate boolean, case_id uuid,
-                 notification_id uuid, expected_arrival_id uuid, created_at timestamptz)
+            FROM \(sql: rows.source("x"))
             """)
     }
 

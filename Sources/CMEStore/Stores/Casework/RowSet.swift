@@ -1,0 +1,102 @@
+import CMEDomain
+import Foundation
+import Postgres
+import Runtime
+
+/// Rows for a set-based statement, sent column by column: each column is one binary array
+/// parameter, and `unnest` turns the arrays back into rows. Thousands of rows travel in one round
+/// trip, and the server reads each value with its binary input function, instead of parsing one
+/// large JSON document and taking it apart again (measured: a quarter of the time for a batch of
+/// 5,000 notices).
+///
+///     var rows = RowSet()
+///     for c in children { rows.row { $0.add("id", c.id); $0.add("upn", c.upn) } }
+///     "INSERT INTO t (id, upn) SELECT id, upn FROM \(sql: rows.source("x"))"
+///
+/// Every row adds the same columns in the same order (checked).
+struct RowSet {
+    private struct Column {
+        var name: String
+        var arrayType: PostgresDataType
+        var elementType: PostgresDataType
+        var payload: [UInt8] = []
+        var hasNull = false
+    }
+
+    private var columns: [Column] = []
+    private var next = 0
+    private(set) var count = 0
+
+    mutating func row(_ fields: (inout RowSet) -> Void) {
+        next = 0
+        fields(&self)
+        precondition(next == columns.count, "every row of a RowSet adds the same columns")
+        count += 1
+    }
+
+    /// One value of the current row; nil is SQL NULL.
+    mutating func add<T: PostgresArrayElement>(_ name: String, _ value: T?) {
+        if count == 0 {
+            precondition(next == columns.count, "a RowSet's columns are added in the same order in every row")
+            columns.append(Column(name: name, arrayType: T.postgresArrayDataType, elementType: T.postgresDataType))
+        }
+        precondition(next < columns.count && columns[next].name == name && columns[next].elementType == T.postgresDataType,
+                     "a RowSet's columns are added in the same order in every row")
+        if let value, !value.isPostgresNull {
+            let at = columns[next].payload.count
+            columns[next].payload.append(contentsOf: [0, 0, 0, 0])   // the length, set below
+            value.encodePostgres(into: &columns[next].payload)
+            let length = UInt32(columns[next].payload.count - at - 4)
+            columns[next].payload[at] = UInt8(truncatingIfNeeded: length >> 24)
+            columns[next].payload[at + 1] = UInt8(truncatingIfNeeded: length >> 16)
+            columns[next].payload[at + 2] = UInt8(truncatingIfNeeded: length >> 8)
+            columns[next].payload[at + 3] = UInt8(truncatingIfNeeded: length)
+        } else {
+            columns[next].payload.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF])   // -1: NULL
+            columns[next].hasNull = true
+        }
+        next += 1
+    }
+
+    mutating func add(_ name: String, _ value: CalendarDate?) { add(name, StoreCoding.date(value)) }
+    /// JSON text, stored as `jsonb`.
+    mutating func json(_ name: String, _ text: String?) { add(name, text.map(PostgresJSONB.init)) }
+
+    /// `unnest($1::uuid[], $2::text[], …) AS alias(id, upn, …)`, the arrays bound as parameters.
+    func source(_ alias: String) -> PostgresQuery {
+        var query: PostgresQuery = "unnest("
+        for (i, c) in columns.enumerated() {
+            query = "\(sql: query)\(sql: i == 0 ? "" : ", ")\(BinaryArray(column: c, count: count))::\(sql: PostgresQuery(sql: c.arrayType.description))"
+        }
+        return "\(sql: query)) AS \(sql: PostgresQuery(sql: alias))(\(sql: PostgresQuery(sql: columns.map(\.name).joined(separator: ", "))))"
+    }
+
+    /// One column in the binary array format (one dimension, from 1), its type named by the cast
+    /// in the statement.
+    private struct BinaryArray: PostgresEncodable {
+        static var postgresDataType: PostgresDataType { .unspecified }
+        let bytes: [UInt8]
+
+        init(column c: Column, count: Int) {
+            var b: [UInt8] = []
+            b.reserveCapacity(20 + c.payload.count)
+            b.appendBE(Int32(count == 0 ? 0 : 1))
+            b.appendBE(Int32(c.hasNull ? 1 : 0))
+            b.appendBE(c.elementType.rawValue)
+            if count > 0 {
+                b.appendBE(Int32(count))
+                b.appendBE(Int32(1))
+                b.append(contentsOf: c.payload)
+            }
+            bytes = b
+        }
+
+        func encodePostgres(into buffer: inout [UInt8]) { buffer.append(contentsOf: bytes) }
+    }
+}
+
+private extension Array where Element == UInt8 {
+    mutating func appendBE<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+    }
+}
