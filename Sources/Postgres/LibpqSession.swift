@@ -127,57 +127,6 @@ final class LibpqSession {
         }
     }
 
-    /// `COPY … FROM STDIN` with its data, in one call: sends the statement, then the data in
-    /// chunks, then the end marker, and reads the outcome (blocking). The statement carries no
-    /// parameters (the simple-query protocol); every value travels in `data`, in the format the
-    /// statement names. Returns the command's result (`COPY n`).
-    func copyIn(_ sql: String, data: [UInt8]) throws -> PostgresRows {
-        let connection = try usableConnection()
-        guard PQsendQuery(connection, sql) == 1 else {
-            let message = Self.errorMessage(connection)
-            throw PQstatus(connection) == CONNECTION_OK ? PostgresError.client(message) : PostgresError.connectionLost(message)
-        }
-        // The server answers COPY IN, or an error (a bad statement) and then the end of results.
-        guard let first = PQgetResult(connection) else { throw PostgresError.connectionLost(Self.errorMessage(connection)) }
-        let status = PQresultStatus(first)
-        if status != PGRES_COPY_IN {
-            if status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH {
-                PQclear(first)
-                finish()
-                throw PostgresError.client("copyIn takes only COPY … FROM STDIN")
-            }
-            let failure = status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR
-                ? Self.error(from: first) : PostgresError.client("copyIn takes only COPY … FROM STDIN")
-            PQclear(first)
-            while let result = PQgetResult(connection) { PQclear(result) }
-            lastTransactionStatus = PQtransactionStatus(connection)
-            if PQstatus(connection) != CONNECTION_OK { throw failure.with(kind: .connectionLost) }
-            throw failure
-        }
-        PQclear(first)
-        var failed = false
-        data.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            let chunk = 1 << 20
-            while offset < buffer.count {
-                let n = min(chunk, buffer.count - offset)
-                let sent = buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: n) {
-                    PQputCopyData(connection, $0, Int32(n))
-                }
-                if sent != 1 { failed = true; return }
-                offset += n
-            }
-        }
-        if failed || PQputCopyEnd(connection, nil) != 1 {
-            let message = Self.errorMessage(connection)
-            // Read whatever the server said before the connection went, then report it as lost.
-            while let result = PQgetResult(connection) { PQclear(result) }
-            lastTransactionStatus = PQtransactionStatus(connection)
-            throw PostgresError.connectionLost(message)
-        }
-        return try receive()
-    }
-
     /// Reads every result of the statement sent last (blocking) and copies it out of libpq.
     func receive() throws -> PostgresRows {
         guard let connection else { throw PostgresError.connectionLost("the connection is closed") }
