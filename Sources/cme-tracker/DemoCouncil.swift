@@ -4,9 +4,9 @@ import CMEStore
 import Foundation
 
 /// The demo council of `seed-demo` (and `make run`): LA 372 on the national default policy, five fictional
-/// schools, this academic year's term dates, and one client per role. Safe to re-run: schools and
-/// the calendar are upserted; the previous demo clients are deleted and new ones made, since a token
-/// is shown only once.
+/// schools, this academic year's term dates, one client per role, and a register to look at
+/// (`DemoCasework`, made once). Safe to re-run: schools and the calendar are upserted; the previous
+/// demo clients are deleted and new ones made, since a token is shown only once.
 enum DemoCouncil {
     static let la = LACode("372")!
     static let schools: [SchoolRow] = [
@@ -27,15 +27,26 @@ enum DemoCouncil {
             try await services.clients.delete(old.id, as: actor)
         }
         var out = "Demo council 372 (Rotherham). A new token for each role (shown once):\n"
+        var callers: [Role: Caller] = [:]
         for role in Role.allCases {
             let input = NewClient(role: role.rawValue, name: "Demo \(role.rawValue)",
                                   schoolURN: role == .school ? schools[0].urn : nil,
                                   agencyType: role == .agency ? "police" : nil,
                                   agencyName: role == .agency ? "Demo Police" : nil)
             let reply = try await services.clients.create(input, as: actor) { created in
-                StoredReply(status: 201, body: Array(created.token.utf8))
+                // The client's id, then its token.
+                StoredReply(status: 201, body: Array((created.client.id.lowercasedString + " " + created.token).utf8))
             }
-            out += role.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + String(decoding: reply.body, as: UTF8.self) + "\n"
+            let parts = String(decoding: reply.body, as: UTF8.self).split(separator: " ")
+            let id = UUID(uuidString: String(parts[0]))!
+            callers[role] = Caller(clientID: id, role: role, laCode: la.value, name: input.name!, schoolURN: input.schoolURN,
+                                   agencyType: input.agencyType, agencyName: input.agencyName, requestID: actor.requestID)
+            out += role.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + parts[1] + "\n"
+        }
+        if try await DemoCasework.seed(services, officer: callers[.officer]!, school: callers[.school]!,
+                                       system: Actor(clientID: nil, role: "system", laCode: la.value, requestID: actor.requestID)) {
+            out += "Demo casework loaded: cases open, located, pending transfer and closed, a referral to triage, enquiries, visits,\n"
+            out += "tasks, and roll notifications (one pupil left Demo Hillside Academy for St Anne's five weeks ago and never arrived).\n"
         }
         return out
     }

@@ -20,7 +20,8 @@ let usage = """
                              Create an API client and print its token (alone, on stdout; shown once).
                              Registers the council (LA CODE), on the national default policy, if new.
       cme-tracker seed-demo  Load a demo council (LA 372, national default policy, a few schools, this
-                             academic year's term dates) and print a new token for each role.
+                             academic year's term dates, and the first time a demo register of
+                             cases and roll notifications) and print a new token for each role.
       cme-tracker import-schools FILE [--la CODE]
                              Load a GIAS CSV extract into the register of schools: of council CODE
                              only, or of every registered council in the file.
