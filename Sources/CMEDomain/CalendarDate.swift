@@ -95,7 +95,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable {
     /// The same day `years` later; 29 February becomes 1 March in a common year.
     ///
     /// A person born on 29 February attains an age on 1 March in a common year (the usual reading
-    /// in England of the Family Law Reform Act 1969 s9); DOMAIN.md is silent, and no compulsory
+    /// in England of the Family Law Reform Act 1969 s9); the statutory rules (docs/domain.md) are silent, and no compulsory
     /// school age boundary falls between 28 February and 1 March, so either reading gives the
     /// same results here.
     public func adding(years: Int) -> CalendarDate {

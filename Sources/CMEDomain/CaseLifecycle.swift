@@ -1,4 +1,4 @@
-/// Where a case on the CME register stands (DESIGN.md 3.2 `status`).
+/// Where a case on the CME register stands (docs/casework.md `status`).
 public enum CaseStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// Missing education and not yet found.
     case open
@@ -19,7 +19,7 @@ public enum CaseAction: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// The allowed transitions of a case. A case is never closed because the child cannot be found;
-/// it leaves the register only with a closure outcome and its evidence (DOMAIN.md 1).
+/// it leaves the register only with a closure outcome and its evidence (docs/domain.md, "Who is a child missing education").
 public enum CaseLifecycle {
     /// The transition table: from each status, the actions allowed and where they lead.
     /// Locating again a located case, or transferring again a pending transfer, is refused:

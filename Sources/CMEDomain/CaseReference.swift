@@ -1,4 +1,4 @@
-/// A case's human reference, `CME-<la_code>-<year>-<6-digit sequence>` (DESIGN.md 2.3), e.g.
+/// A case's human reference, `CME-<la_code>-<year>-<6-digit sequence>` (docs/architecture.md, "Database access rules"), e.g.
 /// `CME-372-2026-000123`: what officers quote on the phone and in letters.
 public struct CaseReference: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let laCode: LACode

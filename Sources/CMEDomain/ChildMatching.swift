@@ -16,7 +16,7 @@ public struct ChildRecord: Hashable, Sendable {
     }
 }
 
-/// Why two records may be the same child: the `reasons[]` of a match (DESIGN.md 3.2, 3.4).
+/// Why two records may be the same child: the `reasons[]` of a match (docs/casework.md).
 public enum MatchReason: String, Sendable, Hashable, Codable, CaseIterable {
     case upnExact = "upn_exact"
     case nameAndDateOfBirthExact = "name_dob_exact"

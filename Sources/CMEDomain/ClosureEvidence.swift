@@ -1,5 +1,5 @@
-/// How a case leaves the CME register (DESIGN.md 3.2 "Closure rules"). There is deliberately no
-/// "cannot find": an untraceable child's case stays open (DOMAIN.md 1).
+/// How a case leaves the CME register (docs/casework.md). There is deliberately no
+/// "cannot find": an untraceable child's case stays open (docs/domain.md, "Who is a child missing education").
 public enum ClosureOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     case onRoll = "on_roll"
     case alternativeProvision = "alternative_provision"
@@ -84,8 +84,8 @@ public enum CaseClosure: Hashable, Sendable {
 /// The evidence each closure outcome needs. Returns every missing or wrong piece at once, with
 /// the JSON pointer of its field in the `/close` body.
 ///
-/// Beyond the list of DESIGN.md 3.2: a start date or EHE confirmation may not be after the closing
-/// date, because a case stays open until the child *is* in suitable education (DOMAIN.md 1); a
+/// Beyond the list of docs/casework.md: a start date or EHE confirmation may not be after the closing
+/// date, because a case stays open until the child *is* in suitable education (docs/domain.md, "Who is a child missing education"); a
 /// move "to another council" that names this council is refused.
 public enum ClosureEvidence {
     public static func validate(_ request: ClosureRequest, context: ClosureContext) -> Result<CaseClosure, FieldErrors> {

@@ -1,4 +1,4 @@
-/// Compulsory school age under s8 Education Act 1996 (DOMAIN.md 2) for a child born on a date.
+/// Compulsory school age under s8 Education Act 1996 (docs/domain.md, "Compulsory school age") for a child born on a date.
 public struct CompulsorySchoolAge: Hashable, Sendable {
     public let dateOfBirth: CalendarDate
 

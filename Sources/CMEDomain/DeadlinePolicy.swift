@@ -1,4 +1,4 @@
-/// The deadlines and procedure choices a council sets (DOMAIN.md 5-7), as `GET|PUT
+/// The deadlines and procedure choices a council sets (docs/domain.md, from "Roll notifications" to "Councils' own procedures"), as `GET|PUT
 /// /v1/admin/policy` carries them. JSON keys are the snake_case property names.
 public struct DeadlinePolicy: Hashable, Sendable, Codable {
     /// An addition notice is late after this many school days (Regulation 13: within 5 days).
@@ -66,7 +66,7 @@ public struct DeadlinePolicy: Hashable, Sendable, Codable {
 
     /// Product defaults, not law: a case is reviewed every 20 working days (about a school month),
     /// and flagged untraceable after 20 school days without a trace (the period after which the
-    /// five councils' procedures escalate a missing pupil, DOMAIN.md 7).
+    /// five councils' procedures escalate a missing pupil, docs/domain.md, "Councils' own procedures").
     public static let defaultReviewPeriod = PolicyPeriod.workingDays(20)
     public static let defaultUntraceableAfter = PolicyPeriod.schoolDays(20)
 
@@ -91,14 +91,14 @@ public struct DeadlinePolicy: Hashable, Sendable, Codable {
                   untraceableAfter: try c.decodeIfPresent(PolicyPeriod.self, forKey: .untraceableAfter) ?? Self.defaultUntraceableAfter)
     }
 
-    /// The policy of a council that has set none (DESIGN.md 3.3: `create-client` registers a new LA
+    /// The policy of a council that has set none (README.md, "Configuration": `create-client` registers a new LA
     /// with it).
     ///
     /// From the statute: 5 school days for additions (Regulation 13), 10 school days of continuous
-    /// absence (the related return of DOMAIN.md 5), 20 school days before deletion (Regulation
-    /// 9(1)(i)). From DESIGN.md 3.4: 10 school days for an expected arrival; `home_visit` and
+    /// absence (the related return of docs/domain.md, "Roll notifications"), 20 school days before deletion (Regulation
+    /// 9(1)(i)). From docs/roll-notifications.md: 10 school days for an expected arrival; `home_visit` and
     /// `phone_all_contacts` as required checks. The enquiry, visit and triage periods are not
-    /// given by DOMAIN.md or DESIGN.md; the values here are product defaults for a council to
+    /// given by the regulations or the councils' procedures (docs/domain.md); the values here are product defaults for a council to
     /// change, not law.
     public static let nationalDefault = DeadlinePolicy(
         rollNotificationDeadlineSchoolDays: 5,

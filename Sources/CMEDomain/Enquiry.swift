@@ -1,4 +1,4 @@
-/// The agencies a council makes reasonable enquiries with (DOMAIN.md 6; DESIGN.md 3.2).
+/// The agencies a council makes reasonable enquiries with (docs/domain.md, "Reasonable enquiries and the CME pathway"; docs/casework.md).
 public enum AgencyType: String, Sendable, Hashable, Codable, CaseIterable {
     case health
     case socialCare = "social_care"
@@ -16,7 +16,7 @@ public enum AgencyType: String, Sendable, Hashable, Codable, CaseIterable {
     case other
 }
 
-/// The answer to an enquiry (DESIGN.md 3.2, with `resident_here_educated_otherwise` from 3.4).
+/// The answer to an enquiry (docs/casework.md).
 public enum EnquiryOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     case informationFound = "information_found"
     case noTrace = "no_trace"
@@ -28,7 +28,7 @@ public enum EnquiryOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     case movedAbroad = "moved_abroad"
 
     /// Whether another council's answer confirms the child is its responsibility and in education
-    /// there, the evidence a `moved_to_other_la` closure needs (DESIGN.md 3.4).
+    /// there, the evidence a `moved_to_other_la` closure needs (docs/casework.md).
     public var confirmsEducationElsewhere: Bool {
         self == .residentHereOnRoll || self == .residentHereEducatedOtherwise
     }
@@ -48,7 +48,7 @@ public struct AnsweredEnquiry: Hashable, Sendable {
     }
 }
 
-/// The outcome of a safe-and-well visit (DESIGN.md 3.2).
+/// The outcome of a safe-and-well visit (docs/casework.md).
 public enum VisitOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     case seenSafe = "seen_safe"
     case seenConcerns = "seen_concerns"

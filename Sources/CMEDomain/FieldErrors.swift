@@ -73,7 +73,7 @@ public struct FieldError: Hashable, Sendable, Codable {
         self.message = message
     }
 
-    // The 422 problem body names the message `detail` (DESIGN.md 3.1).
+    // The 422 problem body names the message `detail` (openapi.yaml).
     enum CodingKeys: String, CodingKey {
         case pointer
         case message = "detail"
@@ -81,7 +81,7 @@ public struct FieldError: Hashable, Sendable, Codable {
 }
 
 /// Collects every field error of a request at once, so one 422 answer lists all of them
-/// (DESIGN.md 3.1) instead of one per round trip.
+/// (openapi.yaml) instead of one per round trip.
 public struct FieldErrors: Error, Hashable, Sendable, Sequence {
     public private(set) var errors: [FieldError] = []
 

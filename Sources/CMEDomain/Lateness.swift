@@ -1,4 +1,4 @@
-/// How late a statutory notice was received, against the policy's deadline (DESIGN.md 3.4). A
+/// How late a statutory notice was received, against the policy's deadline (docs/roll-notifications.md). A
 /// late notice is never refused: it is stored and flagged with this.
 public struct Lateness: Hashable, Sendable {
     public let isLate: Bool

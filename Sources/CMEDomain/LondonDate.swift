@@ -2,7 +2,7 @@ import Foundation
 
 extension CalendarDate {
     /// The calendar date in England at `instant`: the API counts a notice's "received" date in
-    /// Europe/London (DESIGN.md 3.4), so a notice posted at 23:30 UTC in summer was received the
+    /// Europe/London (docs/roll-notifications.md), so a notice posted at 23:30 UTC in summer was received the
     /// next day.
     public static func inLondon(at instant: Date) -> CalendarDate {
         let offset: Int

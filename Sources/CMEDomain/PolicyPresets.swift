@@ -1,11 +1,11 @@
-/// The procedures of our first five councils as policy presets (DOMAIN.md 7), served at
+/// The procedures of our first five councils as policy presets (docs/domain.md, "Councils' own procedures"), served at
 /// `GET /v1/reference/policy-presets`. Where the council's procedure is not a number this policy
 /// can hold, it is kept in `procedureNotes`; periods are kept in the unit the council uses.
 ///
-/// Choices made in reading DOMAIN.md 7, per council, are commented at each preset. Common to all:
+/// Choices made in reading docs/domain.md, "Councils' own procedures", per council, are commented at each preset. Common to all:
 /// the roll notification deadline is the statutory 5 school days (Medway states it; the others
 /// do not vary it); the expected-arrival window and the enquiry, visit and triage periods are the
-/// national defaults, since DOMAIN.md gives no council figure for them; every council's removal
+/// national defaults, since the councils' procedures (docs/domain.md) give no figure for them; every council's removal
 /// needs its agreement; required school checks stay the national `home_visit` and
 /// `phone_all_contacts`.
 public enum PolicyPreset: String, Sendable, Hashable, Codable, CaseIterable {

@@ -15,7 +15,7 @@ public struct ReferralForm: Hashable, Sendable, Codable {
         }
     }
 
-    /// The child as the form describes it (the people record's fields, DESIGN 3.2).
+    /// The child as the form describes it (the people record's fields, docs/casework.md).
     public struct Child: Hashable, Sendable, Codable {
         public var upn: String?
         public var firstName: String
@@ -245,7 +245,7 @@ public struct ReferralForm: Hashable, Sendable, Codable {
     }
 }
 
-/// A warning on a referral (DESIGN 3.4): `{code, message, pointer}`.
+/// A warning on a referral (docs/casework.md): `{code, message, pointer}`.
 public struct ReferralWarning: Hashable, Sendable, Codable {
     public enum Code: String, Hashable, Sendable, Codable, CaseIterable {
         case missingSchoolCheck = "missing_school_check"

@@ -1,4 +1,4 @@
-/// Why a child is referred as missing education (DESIGN.md 3.2 referrals `reason`, and
+/// Why a child is referred as missing education (docs/casework.md referrals `reason`, and
 /// `did_not_arrive` for cases the expected-arrival sweep opens).
 public enum ReferralReason: String, Sendable, Hashable, Codable, CaseIterable {
     case movedNoDestination = "moved_no_destination"
@@ -13,7 +13,7 @@ public enum ReferralReason: String, Sendable, Hashable, Codable, CaseIterable {
     case other = "other"
 }
 
-/// Who sent a referral (DESIGN.md 3.2 `source.kind`).
+/// Who sent a referral (docs/casework.md `source.kind`).
 public enum ReferralSourceKind: String, Sendable, Hashable, Codable, CaseIterable {
     case school, agency, `public`, otherLA = "other_la", `internal`
 }
@@ -33,7 +33,7 @@ public enum ReferralRejectionReason: String, Sendable, Hashable, Codable, CaseIt
     case other
 }
 
-/// The checks a school makes before referring (DOMAIN.md 6; DESIGN.md 3.2 `checks_completed`).
+/// The checks a school makes before referring (docs/domain.md, "Reasonable enquiries and the CME pathway"; docs/casework.md `checks_completed`).
 public enum SchoolCheck: String, Sendable, Hashable, Codable, CaseIterable {
     case phoneAllContacts = "phone_all_contacts"
     case letterSent = "letter_sent"

@@ -1,6 +1,6 @@
 /// A ground for deleting a pupil's name from the admission register: Regulation 9(1) of the
 /// School Attendance (Pupil Registration) (England) Regulations 2024, in force 19 August 2024
-/// (DOMAIN.md 4). A name is deleted if, and only if, a ground is met.
+/// (docs/domain.md, "Removal grounds"). A name is deleted if, and only if, a ground is met.
 ///
 /// The raw value is the code the API uses. One 2006 ground, Regulation 8(1)(g) (medically unfit),
 /// has no 2024 equivalent and is kept under its 2006 code.
@@ -22,7 +22,7 @@ public enum RemovalGround: String, Sendable, Hashable, Codable, CaseIterable {
     case permanentlyExcluded = "9(1)(o)"
     case medicallyUnfit2006 = "2006:8(1)(g)"
 
-    /// The short wording of DOMAIN.md 4. The exact legal text of (f)-(o) was not available, so no
+    /// The short wording of docs/domain.md, "Removal grounds". The exact legal text of (f)-(o) was not available, so no
     /// longer wording is given for any ground.
     public var shortWording: String { Self.catalogue[self]!.wording }
 
@@ -34,7 +34,7 @@ public enum RemovalGround: String, Sendable, Hashable, Codable, CaseIterable {
 
     private typealias Entry = (wording: String, consequences: RemovalConsequences)
 
-    // The catalogue of DOMAIN.md 4, as data: one row per ground.
+    // The catalogue of docs/domain.md, "Removal grounds", as data: one row per ground.
     private static let catalogue: [RemovalGround: Entry] = [
         .registeredAtAnotherSchool: ("registered at another school (not the dual registration, School Attendance Order or mobile exceptions)",
                                      .init(expectedArrival: .always)),
@@ -54,7 +54,7 @@ public enum RemovalGround: String, Sendable, Hashable, Codable, CaseIterable {
         .detained: ("detained under a sentence of detention", .init(task: .youthJusticeLiaison)),
         .died: ("died", .init()),
         .overCompulsorySchoolAge: ("will be over compulsory school age and not staying on", .init()),
-        // "CME unless destination known" (DOMAIN.md 4) read like 9(1)(g): with a destination school
+        // "CME unless destination known" (docs/domain.md, "Removal grounds") read like 9(1)(g): with a destination school
         // the child is expected to arrive there.
         .boarderFeesUnpaid: ("boarder at a maintained school or academy whose fees are unpaid",
                              .init(expectedArrival: .whenDestinationKnown, cmeCase: .whenDestinationUnknown)),
@@ -86,7 +86,7 @@ public enum RemovalGround: String, Sendable, Hashable, Codable, CaseIterable {
         return .success(ReportedRemovalGround(ground: ground, reportedCode: normalised))
     }
 
-    /// The 2024 ground for a letter of the 2006 Regulation 8(1), per DOMAIN.md 4.
+    /// The 2024 ground for a letter of the 2006 Regulation 8(1), per docs/domain.md, "Removal grounds"
     public static func from2006(letter: Character, destinationSchoolGiven: Bool) -> RemovalGround? {
         switch letter {
         case "a": return destinationSchoolGiven ? .schoolAttendanceOrderAmended : .schoolAttendanceOrderRevoked
@@ -124,7 +124,7 @@ public enum RemovalGround: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Whether the school needs the council's prior agreement (a deregistration authorisation)
     /// before removing on this ground. 9(1)(h) and (i) always do; a council whose policy says
-    /// removals need its agreement (all five of DOMAIN.md 7) also requires it for every removal
+    /// removals need its agreement (all five of docs/domain.md, "Councils' own procedures") also requires it for every removal
     /// that leaves the child missing education, i.e. that opens a CME case.
     public func needsCouncilAgreement(destinationSchoolKnown: Bool, policy: DeadlinePolicy) -> Bool {
         consequences.needsCouncilAgreement
@@ -132,7 +132,7 @@ public enum RemovalGround: String, Sendable, Hashable, Codable, CaseIterable {
     }
 }
 
-/// The consequences of a removal ground that the service acts on (DOMAIN.md 4, last column).
+/// The consequences of a removal ground that the service acts on (docs/domain.md, "Removal grounds", last column).
 public struct RemovalConsequences: Hashable, Sendable, Codable {
     /// When a consequence applies, depending on whether a destination school is known.
     public enum Condition: String, Hashable, Sendable, Codable {

@@ -1,4 +1,4 @@
-/// What makes a case more urgent (DESIGN.md 3.2 `risk_flags`), derived from the child and the
+/// What makes a case more urgent (docs/casework.md `risk_flags`), derived from the child and the
 /// case's events, never set by hand.
 public enum RiskFlag: String, Sendable, Hashable, Codable, CaseIterable {
     case childProtectionPlan = "child_protection_plan"
@@ -22,14 +22,14 @@ public enum RiskFlag: String, Sendable, Hashable, Codable, CaseIterable {
     }
 
     /// Tasks due the moment a case with these flags opens: a child on a child protection or child
-    /// in need plan has a social worker, who is alerted at once (DESIGN.md 3.2; DOMAIN.md 6: a
+    /// in need plan has a social worker, who is alerted at once (docs/casework.md; docs/domain.md, "Reasonable enquiries and the CME pathway": a
     /// safeguarding concern goes outside the CME timescale).
     public static func tasksWhenCaseOpens(_ flags: [RiskFlag]) -> [TaskKind] {
         flags.contains(.childProtectionPlan) || flags.contains(.childInNeedPlan) ? [.alertSocialWorker] : []
     }
 
     /// Tasks due when a child is found to be untraceable: the police are told where the council's
-    /// policy says so (Medway, DOMAIN.md 7). The case stays open either way.
+    /// policy says so (Medway, docs/domain.md, "Councils' own procedures"). The case stays open either way.
     public static func tasksWhenUntraceable(policy: DeadlinePolicy) -> [TaskKind] {
         policy.reportUntraceableToPolice ? [.notifyPoliceUntraceable] : []
     }

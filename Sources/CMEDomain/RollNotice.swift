@@ -117,7 +117,7 @@ public struct RollNotice: Hashable, Sendable {
                                    futureAddress: futureAddress, futureAddressFrom: futureFrom, destination: destination, notes: notes))
     }
 
-    /// How late the notice is, received on `receivedOn` (DESIGN 3.4): school days over
+    /// How late the notice is, received on `receivedOn` (docs/roll-notifications.md): school days over
     /// (event_date, received], and calendar days past the deadline.
     public func lateness(receivedOn: CalendarDate, policy: DeadlinePolicy, calendar: SchoolCalendar) -> (Lateness, daysLate: Int) {
         switch type {

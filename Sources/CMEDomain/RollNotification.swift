@@ -1,4 +1,4 @@
-/// A statutory notice from a school (Regulation 13, 2024 regulations; DOMAIN.md 5): a pupil's name
+/// A statutory notice from a school (Regulation 13, 2024 regulations; docs/domain.md, "Roll notifications"): a pupil's name
 /// entered in, or deleted from, the admission register.
 public enum RollNotificationType: String, Sendable, Hashable, Codable, CaseIterable {
     case addition
@@ -6,7 +6,7 @@ public enum RollNotificationType: String, Sendable, Hashable, Codable, CaseItera
 }
 
 /// The effects a roll notification has in the same transaction, as its `actions[]` name them
-/// (DESIGN.md 3.4).
+/// (docs/roll-notifications.md).
 public enum RollNotificationActionKind: String, Sendable, Hashable, Codable, CaseIterable {
     case expectedArrivalCreated = "expected_arrival_created"
     case arrivalConfirmed = "arrival_confirmed"
@@ -18,7 +18,7 @@ public enum RollNotificationActionKind: String, Sendable, Hashable, Codable, Cas
     case unauthorisedRemovalFlagged = "unauthorised_removal_flagged"
 }
 
-/// Warnings on an accepted request: kept, but worth a person's attention (DESIGN.md 3.4).
+/// Warnings on an accepted request: kept, but worth a person's attention (docs/roll-notifications.md).
 public enum WarningCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// A school's referral lacks a check its council requires (pointer `/checks_completed`).
     case missingSchoolCheck = "missing_school_check"

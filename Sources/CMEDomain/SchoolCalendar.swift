@@ -1,5 +1,5 @@
 /// A figure computed from school days, with whether it is approximate: computed for a day outside
-/// every academic year whose term dates the council has loaded (DOMAIN.md 10). The API reports
+/// every academic year whose term dates the council has loaded (docs/domain.md, "School days"). The API reports
 /// `calendar_approximate` from `isApproximate`.
 public struct SchoolDayFigure<Value: Sendable>: Sendable {
     public let value: Value
@@ -36,7 +36,7 @@ public struct SchoolCalendar: Hashable, Sendable {
     }
 
     /// School days in (start, end]: from the day after `start` through `end`, the way lateness is
-    /// counted (DESIGN.md 3.4: "over (event_date, received_date]"). Zero when `end` is not after
+    /// counted (docs/roll-notifications.md: "over (event_date, received_date]"). Zero when `end` is not after
     /// `start`.
     public func schoolDays(between start: CalendarDate, and end: CalendarDate) -> SchoolDayFigure<Int> {
         guard end > start else {

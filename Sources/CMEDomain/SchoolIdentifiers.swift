@@ -1,5 +1,5 @@
 /// A local authority's 3-digit code (e.g. Rotherham 372). Which codes exist is data the admin
-/// edits (the list changes when councils merge, DOMAIN.md 3), so only the format is checked here.
+/// edits (the list changes when councils merge, docs/domain.md, "Identifiers"), so only the format is checked here.
 public struct LACode: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let value: String
 

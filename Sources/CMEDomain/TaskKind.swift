@@ -1,4 +1,4 @@
-/// The kinds of derived work an officer or team is given, with due dates (DESIGN.md 3.2 "Tasks").
+/// The kinds of derived work an officer or team is given, with due dates (docs/casework.md, "Tasks").
 public enum TaskKind: String, Sendable, Hashable, Codable, CaseIterable {
     case triageReferral = "triage_referral"
     case chaseEnquiry = "chase_enquiry"
@@ -10,7 +10,7 @@ public enum TaskKind: String, Sendable, Hashable, Codable, CaseIterable {
     case unauthorisedRemovalReview = "unauthorised_removal_review"
     case eheFollowUp = "ehe_follow_up"
     case reviewCase = "review_case"
-    // The removal-ground catalogue (DOMAIN.md 4) names three tasks that DESIGN.md 3.2 does not
+    // The removal-ground catalogue (docs/domain.md, "Removal grounds") names three tasks beyond the usual ones
     // list; they are kept as their own kinds so that no consequence is lost, and the API contract
     // must list them too.
     /// Regulation 9(1)(j): a pupil detained under a sentence of detention.

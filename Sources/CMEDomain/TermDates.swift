@@ -13,7 +13,7 @@ public struct Term: Hashable, Sendable, Codable {
 
 /// A council's term dates for one academic year, as loaded by `PUT /v1/admin/calendar/{year}`:
 /// terms, and closure days inside them (INSET days, polling days). There is no national
-/// machine-readable source of term dates (DOMAIN.md 10), so these are always data.
+/// machine-readable source of term dates (docs/domain.md, "School days"), so these are always data.
 public struct TermDates: Hashable, Sendable {
     public let academicYear: AcademicYear
     public let terms: [Term]

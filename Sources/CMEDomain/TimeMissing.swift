@@ -1,5 +1,5 @@
 /// How long a child has been missing education at a census date, in the bands of the DfE's termly
-/// CME collection (DOMAIN.md 8): up to 12 weeks, more than 12 weeks, or unknown.
+/// CME collection (docs/domain.md, "Reporting"): up to 12 weeks, more than 12 weeks, or unknown.
 public enum TimeMissing: String, Sendable, Hashable, Codable, CaseIterable {
     case upToTwelveWeeks = "up_to_12_weeks"
     case overTwelveWeeks = "over_12_weeks"

@@ -1,4 +1,4 @@
-/// A Unique Pupil Number: 13 characters, a check letter then twelve characters (DOMAIN.md 3).
+/// A Unique Pupil Number: 13 characters, a check letter then twelve characters (docs/domain.md, "Identifiers").
 ///
 /// Positions: 1 check letter; 2-4 LA code; 5-8 establishment number; 9-10 the year allocated;
 /// 11-13 three digits (permanent) or two digits and a letter (temporary).

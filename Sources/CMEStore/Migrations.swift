@@ -70,7 +70,7 @@ extension Migration {
     }
 }
 
-/// Applies migrations (DESIGN.md 2.3): each file in its own transaction, recorded in
+/// Applies migrations (docs/architecture.md, "Database access rules"): each file in its own transaction, recorded in
 /// `schema_migrations(version, checksum, applied_at)` with the SHA-256 of its text, under an
 /// advisory lock so that instances starting together never apply a file twice.
 public struct Migrator: Sendable {

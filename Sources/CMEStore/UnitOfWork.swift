@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 import Runtime
 
-/// Who is acting, as the audit trail records it (DESIGN.md 2.3): the client and its role, the council
+/// Who is acting, as the audit trail records it (docs/architecture.md, "Database access rules"): the client and its role, the council
 /// whose data it works on, and the request.
 public struct Actor: Sendable, Equatable {
     public var clientID: UUID?

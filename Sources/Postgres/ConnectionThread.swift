@@ -4,7 +4,7 @@ import Runtime
 import Synchronization
 
 /// The OS thread that carries one connection's libpq calls, so that blocking libpq never runs on
-/// Swift's cooperative thread pool (DESIGN.md 2.2). Callers submit jobs and suspend on a
+/// Swift's cooperative thread pool (docs/architecture.md, "Database access rules"). Callers submit jobs and suspend on a
 /// `CheckedContinuation`; the thread runs jobs one at a time in submission order and resumes them.
 /// The thread ends after `stop()`, once the jobs submitted before it have run.
 final class ConnectionThread: Sendable {

@@ -8,7 +8,7 @@ struct SettingsError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// The environment the service reads (DESIGN.md 3.3), validated up front.
+/// The environment the service reads (README.md, "Configuration"), validated up front.
 struct Settings {
     var databaseURL: String
     var host: String

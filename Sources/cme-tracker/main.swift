@@ -7,7 +7,7 @@ import Glibc
 import HTTP
 import Runtime
 
-// cme-tracker: serve | migrate | --help (DESIGN.md 3.3).
+// cme-tracker: serve | migrate | --help (README.md, "Configuration").
 
 let usage = """
     cme-tracker: the children-missing-education register service.

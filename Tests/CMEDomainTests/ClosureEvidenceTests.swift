@@ -1,7 +1,7 @@
 import Testing
 import CMEDomain
 
-@Suite("Closure evidence (DESIGN.md 3.2, 3.4)")
+@Suite("Closure evidence (docs/casework.md)")
 struct ClosureEvidenceTests {
     // Born 10 May 2012: turns 16 in 2027-28, so compulsory school age ends Friday 30 June 2028.
     static let context = ClosureContext(

@@ -1,14 +1,14 @@
 import Testing
 import CMEDomain
 
-/// Expected dates are worked from s8 Education Act 1996 as DOMAIN.md 2 states it. Weekdays of 30
+/// Expected dates are worked from s8 Education Act 1996 as docs/domain.md, "Compulsory school age" states it. Weekdays of 30
 /// June: 2023 Fri, 2024 Sun, 2025 Mon, 2026 Tue, 2028 Fri, 2029 Sat, 2030 Sun, 2034 Fri, 2036 Mon.
 @Suite("Compulsory school age (Education Act 1996 s8)")
 struct CompulsorySchoolAgeTests {
     static let starts: [(born: String, starts: String)] = [
-        ("2019-02-10", "2024-03-31"), // DOMAIN.md: 5th birthday 10 Feb 2024
-        ("2019-03-31", "2024-03-31"), // DOMAIN.md: birthday on a prescribed day starts that day
-        ("2019-09-01", "2024-12-31"), // DOMAIN.md
+        ("2019-02-10", "2024-03-31"), // docs/domain.md: 5th birthday 10 Feb 2024
+        ("2019-03-31", "2024-03-31"), // docs/domain.md: birthday on a prescribed day starts that day
+        ("2019-09-01", "2024-12-31"), // docs/domain.md
         ("2019-03-30", "2024-03-31"),
         ("2019-04-01", "2024-08-31"),
         ("2019-08-30", "2024-08-31"),
@@ -29,10 +29,10 @@ struct CompulsorySchoolAgeTests {
     }
 
     static let ends: [(born: String, ends: String)] = [
-        ("2019-09-01", "2036-06-27"), // DOMAIN.md
-        ("2007-09-23", "2024-06-28"), // DOMAIN.md
-        ("2008-07-15", "2024-06-28"), // DOMAIN.md: turns 16 after the last Friday, still that year
-        ("2009-08-31", "2025-06-27"), // DOMAIN.md
+        ("2019-09-01", "2036-06-27"), // docs/domain.md
+        ("2007-09-23", "2024-06-28"), // docs/domain.md
+        ("2008-07-15", "2024-06-28"), // docs/domain.md: turns 16 after the last Friday, still that year
+        ("2009-08-31", "2025-06-27"), // docs/domain.md
         ("2009-09-01", "2026-06-26"), // one day older cohort boundary: next school year
         ("2007-08-31", "2023-06-30"), // 30 June 2023 is a Friday
         ("2006-09-01", "2023-06-30"),

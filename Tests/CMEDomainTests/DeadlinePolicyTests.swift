@@ -2,12 +2,12 @@ import Foundation
 import Testing
 import CMEDomain
 
-@Suite("Deadline policy and council presets (DOMAIN.md 5-7)")
+@Suite("Deadline policy and council presets (docs/domain.md, Roll notifications to Councils' own procedures)")
 struct DeadlinePolicyTests {
     @Test func nationalDefaults() {
         let policy = DeadlinePolicy.nationalDefault
-        #expect(policy.expectedArrivalSchoolDays == 10)          // DESIGN.md 3.4
-        #expect(policy.rollNotificationDeadlineSchoolDays == 5)  // DESIGN.md 3.4, Regulation 13
+        #expect(policy.expectedArrivalSchoolDays == 10)          // docs/roll-notifications.md
+        #expect(policy.rollNotificationDeadlineSchoolDays == 5)  // docs/roll-notifications.md, Regulation 13
         #expect(Set(policy.requiredSchoolChecks) == [.homeVisit, .phoneAllContacts])
         #expect(policy.deletionThreshold == .schoolDays(20))     // Regulation 9(1)(i)
         #expect(policy.absenceReferralThreshold == .schoolDays(10))
@@ -25,7 +25,7 @@ struct DeadlinePolicyTests {
         #expect(PolicyPreset.allCases.map(\.rawValue) == ["rotherham", "staffordshire", "bath_and_north_east_somerset", "liverpool", "medway"])
     }
 
-    /// DOMAIN.md 7, column by column.
+    /// docs/domain.md, "Councils' own procedures", column by column.
     static let presets: [(preset: PolicyPreset, referral: PolicyPeriod, deletion: PolicyPeriod?, waitsForAcceptance: Bool,
                           police: Bool, placeAcceptance: PolicyPeriod?)] = [
         (.rotherham, .schoolDays(10), .schoolDays(20), false, false, nil),

@@ -9,7 +9,7 @@ struct RemovalGroundTests {
         #expect(RemovalGround.allCases.allSatisfy { !$0.shortWording.isEmpty })
     }
 
-    /// DOMAIN.md 4, "consequence for us", per ground and per whether a destination school is named.
+    /// docs/domain.md, "Removal grounds", "consequence for us", per ground and per whether a destination school is named.
     static let effects: [(code: String, withDestination: [RemovalEffect], withoutDestination: [RemovalEffect])] = [
         ("9(1)(a)", [.expectedArrival], []),
         ("9(1)(b)", [], []),
@@ -49,7 +49,7 @@ struct RemovalGroundTests {
         #expect(!RemovalGround.registeredAtAnotherSchool.needsCouncilAgreement(destinationSchoolKnown: true, policy: rotherham))
     }
 
-    /// DOMAIN.md 4's mapping of the 2006 Regulation 8(1) letters.
+    /// the mapping in docs/domain.md, "Removal grounds", of the 2006 Regulation 8(1) letters.
     static let mapping2006: [(letter: String, withDestination: String, withoutDestination: String)] = [
         ("a", "9(1)(d)", "9(1)(e)"),
         ("b", "9(1)(a)", "9(1)(a)"), ("c", "9(1)(c)", "9(1)(c)"), ("d", "9(1)(f)", "9(1)(f)"),

@@ -1,7 +1,7 @@
 import Testing
 import CMEDomain
 
-@Suite("School calendar (DOMAIN.md 10)")
+@Suite("School calendar (docs/domain.md, School days)")
 struct SchoolCalendarTests {
     // The default calendar: weekdays minus bank holidays, always approximate.
     static let defaultAdding: [(from: String, days: Int, to: String)] = [
@@ -112,7 +112,7 @@ struct SchoolCalendarTests {
         #expect(AcademicYear(startYear: 2099).description == "2099-00")
     }
 
-    // Lateness of roll notifications (DESIGN.md 3.4), on the default calendar.
+    // Lateness of roll notifications (docs/roll-notifications.md), on the default calendar.
     static let additions: [(event: String, received: String, late: Bool, daysLate: Int)] = [
         ("2025-09-03", "2025-09-03", false, 0),
         ("2025-09-03", "2025-09-10", false, 0), // exactly 5 school days: on time

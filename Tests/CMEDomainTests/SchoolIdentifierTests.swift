@@ -1,7 +1,7 @@
 import Testing
 import CMEDomain
 
-@Suite("URN, LAESTAB, LA code, CTF codes (DOMAIN.md 3)")
+@Suite("URN, LAESTAB, LA code, CTF codes (docs/domain.md, Identifiers)")
 struct SchoolIdentifierTests {
     @Test(arguments: [("341", true), ("372", true), ("800", true), ("860", true), ("887", true),
                       ("37", false), ("3720", false), ("37a", false), ("", false)])

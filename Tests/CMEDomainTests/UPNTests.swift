@@ -1,7 +1,7 @@
 import Testing
 @testable import CMEDomain
 
-@Suite("UPN (DOMAIN.md 3)")
+@Suite("UPN (docs/domain.md, Identifiers)")
 struct UPNTests {
     struct Valid: Sendable, CustomTestStringConvertible {
         let text: String
@@ -10,7 +10,7 @@ struct UPNTests {
     }
 
     // The statute's vectors, plus the corrected worked example and temporary UPNs whose check
-    // letters were worked by hand with the DOMAIN.md algorithm (G80120000101A sums to 52; a final
+    // letters were worked by hand with the algorithm of docs/domain.md, "Identifiers" (G80120000101A sums to 52; a final
     // B adds 13 → 65 → 19 → W; a final Z adds 286 → 338 → 16 → T).
     static let valid: [Valid] = [
         Valid(text: "H801200001001", temporary: false),

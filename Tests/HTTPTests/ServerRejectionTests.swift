@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 @testable import HTTP
 
-/// Every rejection of DESIGN.md 2.1, end to end: the right status, problem+json, then the connection closes.
+/// Every rejection of docs/http-server.md, end to end: the right status, problem+json, then the connection closes.
 @Suite struct ServerRejectionTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String

@@ -1,7 +1,7 @@
 import CMEService
 import HTTP
 
-/// Authorisation as one table (DESIGN.md 3.1): for every authenticated route, the roles that may call
+/// Authorisation as one table (docs/security.md): for every authenticated route, the roles that may call
 /// it. Route groups fill it as they register routes, and it is checked in one place before any
 /// handler runs; per-resource checks (a school's own URN, an agency's own enquiries) are the
 /// services'. A route with no entry here is not an authenticated route (the operations routes).

@@ -4,7 +4,7 @@ import Foundation
 import HTTP
 
 /// A request's JSON object body, read field by field: every wrong field is collected with its
-/// pointer, so one 422 lists them all (DESIGN.md 3.1). Malformed JSON is 400, a media type other than
+/// pointer, so one 422 lists them all (openapi.yaml). Malformed JSON is 400, a media type other than
 /// JSON is 415, valid JSON that is not an object is 422.
 struct JSONBody {
     let object: [String: Any]

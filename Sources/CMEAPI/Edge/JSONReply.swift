@@ -31,7 +31,7 @@ extension API {
         return Response(status: reply.status, headers: headers, body: body)
     }
 
-    /// The `{items, next_cursor}` envelope of every list (DESIGN.md 3.1).
+    /// The `{items, next_cursor}` envelope of every list (openapi.yaml).
     struct Page<Item: Encodable>: Encodable {
         var items: [Item]
         var nextCursor: String?

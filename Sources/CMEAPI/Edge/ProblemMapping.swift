@@ -7,7 +7,7 @@ extension API {
     /// Seconds a client is asked to wait before retrying while the database is unavailable.
     static let retryAfterSeconds = 2
 
-    /// The one mapping from `ServiceError` to problem+json (DESIGN.md 3.1). Exhaustive: a new error
+    /// The one mapping from `ServiceError` to problem+json (openapi.yaml). Exhaustive: a new error
     /// case does not compile until it has its status here. Details never carry personal data.
     static func problem(for error: ServiceError, requestID: String, route: String, logger: Logger?) -> Response {
         switch error {

@@ -4,7 +4,7 @@ import HTTP
 import Runtime
 
 extension API {
-    /// `limit` (1-200, default 50) of a list; anything else is 400 (DESIGN.md 3.4).
+    /// `limit` (1-200, default 50) of a list; anything else is 400 (openapi.yaml).
     static func limit(_ request: Request) throws(ServiceError) -> Int {
         guard let text = request.query["limit"] else { return 50 }
         guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text.utf8.count <= 3, let n = Int(text), (1...200).contains(n) else {

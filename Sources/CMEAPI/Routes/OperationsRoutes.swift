@@ -1,7 +1,7 @@
 import CMEService
 import HTTP
 
-/// `/healthz`, `/readyz`, `/metrics`, `/openapi.yaml` and `/docs` (DESIGN.md 3.1): no token needed.
+/// `/healthz`, `/readyz`, `/metrics`, `/openapi.yaml` and `/docs` (openapi.yaml): no token needed.
 enum OperationsRoutes {
     static func register(on router: inout Router, operations: OperationsService, serverMetrics: ServerMetrics,
                          openAPIDocument: String) {

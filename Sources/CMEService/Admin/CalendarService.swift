@@ -3,7 +3,7 @@ import CMEStore
 import Foundation
 
 /// A council's term dates per academic year (`GET|PUT /v1/admin/calendar/{academic_year}`): what
-/// school days are counted with. There is no national source of term dates (DOMAIN.md 10).
+/// school days are counted with. There is no national source of term dates (docs/domain.md, "School days").
 public struct CalendarService: Sendable {
     let database: Database
 

@@ -16,7 +16,7 @@ public struct ServiceClock: Sendable {
 }
 
 /// A request body as received, parsed only when a use case asks for it, after its preconditions
-/// (`If-Match` is checked before the body, DESIGN 3.4).
+/// (`If-Match` is checked before the body, docs/casework.md).
 public struct RequestBody: Sendable {
     public var bytes: [UInt8]
     public var contentType: String?

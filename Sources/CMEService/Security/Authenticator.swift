@@ -3,7 +3,7 @@ import Foundation
 import Runtime
 import Synchronization
 
-/// Turns an `Authorization` header into a `Caller` (DESIGN.md 3.1). Tokens are looked up by their
+/// Turns an `Authorization` header into a `Caller` (docs/security.md). Tokens are looked up by their
 /// SHA-256, so the lookup's timing depends on a hash the caller cannot steer, never on how much of
 /// a real token a guess shares. A recognised token is remembered for `cacheLifetime` (5 s): a client
 /// deleted through this instance is forgotten at once; other instances stop accepting it within the

@@ -2,7 +2,7 @@ import Foundation
 import Runtime
 import Synchronization
 
-/// A token bucket per client (DESIGN.md leaves the figures to us): `burst` requests at once, refilled
+/// A token bucket per client (no rule sets the figures; they are ours): `burst` requests at once, refilled
 /// at `perSecond`. The buckets are spread over shards, each behind its own short lock, so a client
 /// hammering the service costs the others nothing but its own refusals.
 public final class RateLimiter: Sendable {

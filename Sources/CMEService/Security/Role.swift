@@ -1,4 +1,4 @@
-/// What a client may do in its council (DESIGN.md 3.1). One role per client.
+/// What a client may do in its council (docs/security.md). One role per client.
 public enum Role: String, Sendable, Hashable, CaseIterable, Codable {
     /// Everything in its council, plus clients, schools, calendar and policy.
     case admin

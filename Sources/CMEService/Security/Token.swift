@@ -1,6 +1,6 @@
 import Runtime
 
-/// Bearer tokens (DESIGN.md 3.1): 32 bytes from the kernel's CSPRNG, base64url without padding
+/// Bearer tokens (docs/security.md): 32 bytes from the kernel's CSPRNG, base64url without padding
 /// (43 characters), shown once; only their SHA-256 is stored.
 public enum Token {
     public static let byteCount = 32

@@ -2,7 +2,7 @@ import CMEDomain
 import Foundation
 import Postgres
 
-/// A child as stored: the people record of DESIGN.md 3.2, with its name keys for searching.
+/// A child as stored: the people record of docs/casework.md, with its name keys for searching.
 public struct ChildRow: Sendable, Equatable {
     public var id: UUID
     public var upn: String?

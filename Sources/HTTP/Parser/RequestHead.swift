@@ -108,7 +108,7 @@ public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 }
 
-/// Limits enforced while parsing, with the defaults of DESIGN.md 2.1.
+/// Limits enforced while parsing, with the defaults of docs/http-server.md.
 public struct HTTPParserLimits: Sendable, Equatable {
     /// Longest request-target; longer → 414.
     public var maxTargetBytes: Int = 8 * 1024

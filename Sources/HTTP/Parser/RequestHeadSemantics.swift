@@ -25,7 +25,7 @@ struct RequestHeadSemantics: Sendable, Equatable {
 
         let framing: BodyFraming
         if !transferEncoding.isEmpty {
-            // Both headers: a classic request-smuggling vector; DESIGN.md 2.1 requires refusal
+            // Both headers: a classic request-smuggling vector; docs/http-server.md requires refusal
             // (RFC 9112 6.3 allows it: "ought to be handled as an error").
             if contentLength != nil { throw .bad("both Content-Length and Transfer-Encoding were sent") }
             // RFC 9112 6.1: Transfer-Encoding was added in 1.1; a 1.0 message carrying it is likely

@@ -88,7 +88,7 @@ public struct RequestParser: Sendable {
     public var bodyLimit: Int
     /// When set (after `.head`), body bytes are framed and counted against `bodyLimit` but not kept:
     /// `.message` then carries an empty body. For a server that answers from the head alone (404, 405)
-    /// and still reads the body to keep the connection (DESIGN.md 2.1). Reset to false for each message.
+    /// and still reads the body to keep the connection (docs/http-server.md). Reset to false for each message.
     public var discardsBody = false
 
     public init(limits: HTTPParserLimits = HTTPParserLimits()) {
@@ -379,7 +379,7 @@ public struct RequestParser: Sendable {
                 // last-chunk: the trailer section follows (RFC 9112 7.1.2).
                 beginFieldSection(trailers: true)
             } else {
-                // Refuse before buffering any of the chunk (RFC 9112 7.1, DESIGN.md 2.1).
+                // Refuse before buffering any of the chunk (RFC 9112 7.1, docs/http-server.md).
                 // (`bodyLimit` may have been lowered below what was read: compare without overflow.)
                 guard bodyBytes <= bodyLimit, chunkSize <= bodyLimit - bodyBytes else { throw .tooLarge }
                 remaining = chunkSize

@@ -102,7 +102,7 @@ extension EventLoop {
         return false
     }
 
-    /// Picks the timeout for what is being read (DESIGN.md 2.1).
+    /// Picks the timeout for what is being read (docs/http-server.md).
     private func updateReadDeadline(_ c: Connection) {
         let phase = c.parser.phase
         let now = monotonicNanoseconds()

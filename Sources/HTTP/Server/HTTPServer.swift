@@ -4,7 +4,7 @@ import Glibc
 import Synchronization
 import Runtime
 
-/// The event-loop HTTP/1.1 server (DESIGN.md 2.1): `eventLoops` threads, each with its own epoll
+/// The event-loop HTTP/1.1 server (docs/http-server.md): `eventLoops` threads, each with its own epoll
 /// instance and `SO_REUSEPORT` listener; complete requests run as tasks and their responses come back
 /// to the owning loop.
 public final class HTTPServer: Sendable {

@@ -1,7 +1,7 @@
 import Glibc
 import Runtime
 
-/// Everything the server can be told, with the defaults of DESIGN.md 2.1.
+/// Everything the server can be told, with the defaults of docs/http-server.md.
 public struct ServerConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// 0 picks a free port (tests); `HTTPServer.start()` returns the one bound.
