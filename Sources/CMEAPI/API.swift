@@ -23,6 +23,7 @@ public enum API {
         FollowUpRoutes.register(on: &api)
         RollNotificationRoutes.register(on: &api)
         ReferenceRoutes.register(on: &api)
+        ReportRoutes.register(on: &api)
         return (api.router, api.rules)
     }
 

@@ -18,6 +18,7 @@ public struct CMEServices: Sendable {
     public let visits: VisitService
     public let tasks: TaskService
     public let rollNotifications: RollNotificationService
+    public let reports: ReportService
     public let clock: ServiceClock
 
     public init(database: Database, migrator: Migrator, rateLimiter: RateLimiter? = nil, tokenCacheLifetime: Duration = .seconds(5),
@@ -39,5 +40,6 @@ public struct CMEServices: Sendable {
         visits = VisitService(work: work)
         tasks = TaskService(work: work)
         rollNotifications = RollNotificationService(work: work)
+        reports = ReportService(work: work)
     }
 }

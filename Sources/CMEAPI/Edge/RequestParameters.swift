@@ -1,3 +1,4 @@
+import CMEDomain
 import CMEService
 import CMEStore
 import HTTP
@@ -23,6 +24,21 @@ extension API {
     }
 
     static func makeCursor(_ plain: String) -> String { Base64URL.encode(Array(plain.utf8)) }
+
+    /// A date query parameter, `YYYY-MM-DD`; 400 when it is given wrong, or absent and required.
+    static func queryDate(_ request: Request, _ name: String, required: Bool = false) throws(ServiceError) -> CalendarDate? {
+        guard let text = request.query[name] else {
+            if required { throw .malformed("\(name) is required: a date, YYYY-MM-DD.") }
+            return nil
+        }
+        guard text.utf8.count == 10, let d = CalendarDate(text) else { throw .malformed("\(name) must be a date, YYYY-MM-DD.") }
+        return d
+    }
+
+    /// Whether the client asked for CSV (`Accept` naming `text/csv`) rather than JSON.
+    static func wantsCSV(_ request: Request) -> Bool {
+        (request.headers["Accept"] ?? "").lowercased().contains("text/csv")
+    }
 
     /// The `Idempotency-Key` of a POST, with a digest of what it is for (method, path, body): a
     /// replay must be the same request. 1-255 visible ASCII characters, else 400.

@@ -124,8 +124,7 @@ enum RollNotificationRoutes {
                 throw ServiceError.malformed("month must be YYYY-MM.")
             }
             let rows = try await roll.movements(school: urn, month: (y, m), as: context.caller)
-            let wantsCSV = (request.headers["Accept"] ?? "").lowercased().contains("text/csv")
-            return wantsCSV ? MovementReport.csv(rows, school: urn.value, month: monthText)
+            return API.wantsCSV(request) ? MovementReport.csv(rows, school: urn.value, month: monthText)
                             : API.json(MovementReport.json(rows, school: urn.value, month: monthText))
         }
     }
@@ -158,7 +157,7 @@ enum MovementReport {
     static let columns = ["movement", "event_date", "upn", "first_name", "last_name", "date_of_birth", "ground", "reported_ground",
                           "destination_school_urn", "destination_ctf_code", "destination_la_code", "destination_country", "received_on", "late"]
 
-    /// RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break.
+    /// One CSV row per notice (`CSVReply`: RFC 4180).
     static func csv(_ rows: [RollNotificationRecord], school: String, month: String) -> Response {
         func field(_ v: JSONValue?) -> String {
             switch v {
@@ -168,22 +167,14 @@ enum MovementReport {
             default: return ""
             }
         }
-        func quote(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        var out = columns.joined(separator: ",") + "\r\n"
-        for n in rows {
+        let lines: [[String]] = rows.map { n in
             let l = line(n)
             let d = n.destination
-            let values: [String] = [n.type == .addition ? "joiner" : "leaver", field(l["event_date"]), field(l["upn"]), field(l["first_name"]),
-                                    field(l["last_name"]), field(l["date_of_birth"]), field(l["ground"]), field(l["reported_ground"]),
-                                    field(d?["school_urn"]), field(d?["ctf_code"]), field(d?["la_code"]), field(d?["country"]),
-                                    field(l["received_on"]), field(l["late"])]
-            out += values.map(quote).joined(separator: ",") + "\r\n"
+            return [n.type == .addition ? "joiner" : "leaver", field(l["event_date"]), field(l["upn"]), field(l["first_name"]),
+                    field(l["last_name"]), field(l["date_of_birth"]), field(l["ground"]), field(l["reported_ground"]),
+                    field(d?["school_urn"]), field(d?["ctf_code"]), field(d?["la_code"]), field(d?["country"]),
+                    field(l["received_on"]), field(l["late"])]
         }
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "text/csv; charset=utf-8; header=present")
-        headers.add(name: "Content-Disposition", value: "attachment; filename=\"movement-\(school)-\(month).csv\"")
-        return Response(status: 200, headers: headers, body: Array(out.utf8))
+        return CSVReply.response(header: columns, rows: lines, filename: "movement-\(school)-\(month).csv")
     }
 }
