@@ -241,7 +241,7 @@ public struct CaseService: Sendable {
         try await unit.referrals.insert(referral)
         unit.audit("create", subjectType: "referral", subjectID: referral.id.lowercasedString)
         let decision: JSONValue = .object(["decision": .string("accept"), "reason": .string("made by the service from a roll notification"),
-                                           "decided_at": .string(rules.now.rfc3339)])
+                                           "notes": .null, "decided_at": .string(rules.now.rfc3339)])
         if let live = try await unit.cases.live(ofChild: n.childID) {
             _ = try await unit.referrals.decide(referral.id, status: .linked, caseID: live.id, decision: decision, at: rules.now)
             try await unit.cases.addEvent(live.id, kind: "referral_linked", details: .object(["referral_id": .string(referral.id.lowercasedString)]),
