@@ -93,7 +93,23 @@ import TestSupport
         #expect(html.contains("<code>/readyz</code>"))
         #expect(!html.lowercased().contains("<script"), "self-contained, no scripts")
         #expect(!html.contains("src=\"http"), "no external resources")
+        // Rendered from the contract itself, not its fallback: an article, roles and a curl example per
+        // operation, a section per schema.
+        let operations = ContractOutline.operations(in: Self.contract)
+        #expect(html.components(separatedBy: "<article class=\"op\"").count - 1 == operations.count)
+        #expect(html.components(separatedBy: "<pre class=\"curl\">").count - 1 == operations.count)
+        #expect(html.contains("id=\"op-getScorecard\"") && html.contains("<span class=\"role\">officer</span>"))
+        #expect(html.contains("id=\"schema-Scorecard\"") && html.contains("<nav id=\"index\""))
+        #expect(html.contains("curl -X GET &quot;http://127.0.0.1:8080/v1/reports/scorecard?from=2026-07-01&amp;to=2026-09-30&quot;"))
+        #expect(docs.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
         await f.database.shutdown()
+    }
+
+    @Test func aContractTheReaderCannotReadFallsBackToItsText() {
+        let html = ReferencePage.render("openapi: 3.1.0\npaths:\n  /x:\n    get:\n      summary: X &amp; y\n  *alias\n")
+        #expect(html.contains("<h2>The contract</h2>"))
+        #expect(html.contains("<code>/x</code>"))
+        #expect(!html.lowercased().contains("<script"))
     }
 
     /// The contract stays true to the server: every route is documented and every documented

@@ -43,7 +43,7 @@ enum OperationsRoutes {
         let docs = Array(ReferencePage.render(openAPIDocument).utf8)
         router.get("/docs") { _ in
             Response(status: 200, headers: ["Content-Type": "text/html; charset=utf-8",
-                                            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"],
+                                            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:"],
                      body: docs)
         }
     }
