@@ -17,6 +17,29 @@ import TestSupport
             .replacingOccurrences(of: "{academic_year}", with: "2025")
     }
 
+    /// The contract's `x-roles` of every authenticated operation are the roles the router lets in,
+    /// and a public operation says `security: []`.
+    @Test func theContractNamesEachOperationsRolesAsTheRouterAppliesThem() async throws {
+        let f = try await SecurityFixture.make("authz_contract_roles")
+        let text = try String(contentsOf: TestDatabase.repositoryRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        let paths = try #require(try YAMLSubset.parse(text)["paths"]?.objectValue)
+        var compared = 0
+        for (path, item) in paths {
+            for method in ["get", "post", "put", "patch", "delete"] {
+                guard let op = item[method] else { continue }
+                let rules = f.rules.roles(method: method.uppercased(), pattern: path)
+                if op["security"]?.arrayValue?.isEmpty == true {
+                    #expect(rules == nil, "\(method) \(path) is public in the contract but not in the router")
+                    continue
+                }
+                let documented = Set((op["x-roles"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Role.init(rawValue:)) })
+                #expect(documented == rules, "\(method.uppercased()) \(path): x-roles \(documented.map(\.rawValue).sorted()), router \((rules ?? []).map(\.rawValue).sorted())")
+                compared += 1
+            }
+        }
+        #expect(compared >= 45)
+    }
+
     @Test func everyRouteTimesEveryCallerGetsItsStatus() async throws {
         let f = try await SecurityFixture.make("authz_matrix")
         var checked = 0
