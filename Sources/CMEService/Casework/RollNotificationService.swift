@@ -101,7 +101,7 @@ public struct RollNotificationService: Sendable {
             PupilKey(upn: n.pupil.upn, firstNameKey: NameNormalisation.compact(n.pupil.firstName),
                      lastNameKey: NameNormalisation.compact(n.pupil.lastName), dateOfBirth: n.pupil.dateOfBirth)
         }
-        var children = try await store.knownChildren(todo.map { key(results[$0].pending!) })
+        var (children, born) = try await store.knownChildren(todo.map { key(results[$0].pending!) })
         var newChildren: [ChildRow] = []
         var newByUPN: [String: UUID] = [:]   // one record per UPN, however the batch spells the name
         for i in todo {
@@ -113,6 +113,7 @@ public struct RollNotificationService: Sendable {
             row.upn = n.pupil.upn
             if let a = n.pupil.address { row.addressJSON = a.json.text; row.postcodeKey = a.postcodeKey }
             children[k] = row.id
+            born[row.id] = n.pupil.dateOfBirth
             if let upn = row.upn { newByUPN[upn] = row.id }
             newChildren.append(row)
         }
@@ -172,7 +173,7 @@ public struct RollNotificationService: Sendable {
             act(i, .expectedArrivalCreated, ["expected_arrival_id": .string(a.id.lowercasedString), "due_on": .string(a.dueOn.iso8601),
                                              "calendar_approximate": .bool(a.dueApproximate)])
         }
-        try await unit.expectedArrivals.insert(arrivals)
+        try await unit.expectedArrivals.insert(arrivals, born: born)
 
         // Additions: fulfil the arrivals expected of the same child there; close the child's case.
         let additions = todo.filter { results[$0].pending!.type == .addition }

@@ -53,23 +53,24 @@ public struct ExpectedArrivalStore: Sendable {
                               arrivalID: try r.decode(UUID?.self, at: 8), caseID: try r.decode(UUID?.self, at: 9), createdAt: try r.decode(Date.self, at: 10))
     }
 
-    public func insert(_ arrivals: [ExpectedArrivalRecord]) async throws {
+    /// Stores arrivals, each with its child's date of birth as recorded (`born`), by which an
+    /// addition that fulfilled nothing finds the children expected at its school.
+    public func insert(_ arrivals: [ExpectedArrivalRecord], born: [UUID: CalendarDate]) async throws {
         guard !arrivals.isEmpty else { return }
         var rows = RowSet()
         for a in arrivals {
             rows.row {
                 $0.add("id", a.id); $0.add("child_id", a.childID); $0.add("removal_id", a.removalID); $0.add("from_school_urn", a.fromSchoolURN)
                 $0.add("school_urn", a.schoolURN); $0.add("due_on", a.dueOn); $0.add("due_approximate", a.dueApproximate)
-                $0.add("created_at", a.createdAt)
+                $0.add("created_at", a.createdAt); $0.add("child_born", born[a.childID])
             }
         }
         try await unit.execute("""
             INSERT INTO expected_arrivals (id, la_code, child_id, removal_id, from_school_urn, school_urn, due_on, due_approximate, status,
                                            created_at, child_born)
             SELECT x.id, \(unit.actor.laCode), x.child_id, x.removal_id, x.from_school_urn, x.school_urn, x.due_on, x.due_approximate,
-                   'pending', x.created_at, c.date_of_birth
+                   'pending', x.created_at, x.child_born
             FROM \(sql: rows.source("x"))
-            LEFT JOIN children c ON c.id = x.child_id
             """)
     }
 

@@ -98,14 +98,18 @@ public struct RollNotificationStore: Sendable {
     }
 
     /// The children already known for these pupils: by UPN first, then by exact name keys and date
-    /// of birth (a record whose UPN differs is another child). Returns the child id per key.
-    public func knownChildren(_ keys: [PupilKey]) async throws -> [PupilKey: UUID] {
+    /// of birth (a record whose UPN differs is another child). Returns the child id per key, and
+    /// each found child's date of birth as recorded.
+    public func knownChildren(_ keys: [PupilKey]) async throws -> (ids: [PupilKey: UUID], born: [UUID: CalendarDate]) {
         var out: [PupilKey: UUID] = [:]
+        var born: [UUID: CalendarDate] = [:]
         let upns = Array(Set(keys.compactMap(\.upn)))
         if !upns.isEmpty {
             var byUPN: [String: UUID] = [:]
-            for r in try await unit.query("SELECT upn, id FROM children WHERE la_code = \(unit.actor.laCode) AND upn = ANY(\(upns))") {
-                byUPN[try r.decode(String.self, at: 0)] = try r.decode(UUID.self, at: 1)
+            for r in try await unit.query("SELECT upn, id, date_of_birth FROM children WHERE la_code = \(unit.actor.laCode) AND upn = ANY(\(upns))") {
+                let id = try r.decode(UUID.self, at: 1)
+                byUPN[try r.decode(String.self, at: 0)] = id
+                born[id] = StoreCoding.date(try r.decode(PostgresDate?.self, at: 2))
             }
             for k in keys { if let u = k.upn, let id = byUPN[u] { out[k] = id } }
         }
@@ -127,10 +131,13 @@ public struct RollNotificationStore: Sendable {
             for k in rest {
                 let key = k.lastNameKey + "|" + k.firstNameKey + "|" + (k.dateOfBirth?.iso8601 ?? "")
                 // The same name and birth date, and no UPN that says otherwise.
-                if let hit = byName[key]?.first(where: { $0.1 == nil || k.upn == nil || $0.1 == k.upn }) { out[k] = hit.0 }
+                if let hit = byName[key]?.first(where: { $0.1 == nil || k.upn == nil || $0.1 == k.upn }) {
+                    out[k] = hit.0
+                    born[hit.0] = k.dateOfBirth
+                }
             }
         }
-        return out
+        return (out, born)
     }
 
     /// Records new children in one statement.
