@@ -24,6 +24,7 @@ public enum API {
         RollNotificationRoutes.register(on: &api)
         ReferenceRoutes.register(on: &api)
         ReportRoutes.register(on: &api)
+        EHERoutes.register(on: &api)
         return (api.router, api.rules)
     }
 

@@ -14,6 +14,8 @@ public enum RollNotificationActionKind: String, Sendable, Hashable, Codable, Cas
     case caseClosed = "case_closed"
     case referralCreated = "referral_created"
     case eheRecorded = "ehe_recorded"
+    /// An addition ended the child's spell of home education (`returned_to_school`).
+    case eheEnded = "ehe_ended"
     case taskCreated = "task_created"
     case unauthorisedRemovalFlagged = "unauthorised_removal_flagged"
 }

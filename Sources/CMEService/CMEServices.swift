@@ -18,6 +18,7 @@ public struct CMEServices: Sendable {
     public let visits: VisitService
     public let tasks: TaskService
     public let rollNotifications: RollNotificationService
+    public let ehe: EHEService
     public let reports: ReportService
     public let clock: ServiceClock
 
@@ -40,6 +41,7 @@ public struct CMEServices: Sendable {
         visits = VisitService(work: work)
         tasks = TaskService(work: work)
         rollNotifications = RollNotificationService(work: work)
+        ehe = EHEService(work: work)
         reports = ReportService(work: work)
     }
 }

@@ -105,6 +105,20 @@ enum DemoCasework {
                           "address": {"line1": "2 Demo Lane", "town": "Rotherham", "postcode": "S60 3EH"}}],
              "notes": "Parents have written to say they will educate at home."}
             """, as: school)
+        // The EHE team's register: Isaac's spell with the parents' reason, and a spell started two
+        // months ago where the education offered looked unsuitable: a s437(1) notice served.
+        let spells = try await services.ehe.list(current: true, cursor: nil, limit: 1, as: officer)
+        if let isaac = spells.items.first {
+            _ = try await services.ehe.setReason(isaac.id, body: body(#"{"reason": "philosophical_or_preferential"}"#), as: officer,
+                                                 idempotency: nil) { reply($0.id) }
+        }
+        let grace = try await accept(try await refer("Grace", "Holloway", born: "2012-04-14", reason: "ehe_not_engaging", lastAttended: 70))
+        let graceChild = try await services.cases.caseView(grace, as: officer).child.id
+        let graceSpell = try await created(services.ehe.create(body: body("""
+            {"child_id": "\(graceChild.lowercasedString)", "starts_on": "\(daysAgo(60))", "reason": "dissatisfaction_with_school"}
+            """), as: officer, idempotency: nil) { reply($0.id) })
+        _ = try await services.ehe.addEvent(graceSpell, body: body(#"{"kind": "s437_notice", "date": "\#(daysAgo(14))"}"#), as: officer,
+                                            idempotency: nil) { reply($0.id) }
         _ = try await services.rollNotifications.sweepArrivals(as: system)
         return true
     }

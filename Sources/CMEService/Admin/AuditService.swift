@@ -10,7 +10,8 @@ public struct AuditService: Sendable {
 
     /// Subject types the trail records.
     public static let subjectTypes = ["case", "child", "referral", "enquiry", "visit", "task", "roll_notification", "expected_arrival",
-                                        "deregistration_authorisation", "client", "school", "policy", "calendar", "sweep"]
+                                        "deregistration_authorisation", "client", "school", "policy", "calendar", "sweep", "report",
+                                        "ehe_record", "census_dates"]
 
     /// Parses `type:id`; nil when it is not one.
     public static func parseSubject(_ text: String) -> (type: String, id: String)? {

@@ -183,6 +183,13 @@ public struct CaseService: Sendable {
             var evidence: [String: JSONValue] = ["outcome": .string(closure.outcome.rawValue), "notes": .text(notes)]
             for f in fields.dropFirst() where text[f] != nil { evidence[f] = .string(text[f]!) }
             unit.audit("close", subjectType: "case", subjectID: id.lowercasedString)
+            if case .electiveHomeEducation(let confirmedOn) = closure {
+                // The child is now home educated: a spell starts on the confirmed day (unless one is current).
+                let spell = try await unit.ehe.start(EHERecord(id: TimeOrderedID.make(), childID: record.childID, reason: .unknown,
+                                                               startsOn: confirmedOn, createdAt: rules.now))
+                if spell.inserted { unit.audit("create", subjectType: "ehe_record", subjectID: spell.id.lowercasedString) }
+                evidence["ehe_record_id"] = .string(spell.id.lowercasedString)
+            }
             return try await Self.closeCase(unit, record, as: closure.outcome, status: next, evidence: .object(evidence), rules: rules)
         }
     }
@@ -233,6 +240,7 @@ public struct CaseService: Sendable {
         let form: JSONValue = .object([
             "source": .object(["kind": .string("internal"), "organisation": .string("roll notification"), "school_urn": .string(n.schoolURN)]),
             "child": n.pupil, "reason": .string(reason.rawValue), "reason_detail": .string(detail),
+            "date_last_on_roll": .string(n.eventDate.iso8601),
             "roll_notification_id": .string(n.id.lowercasedString),
         ])
         let referral = ReferralRecord(id: TimeOrderedID.make(), laCode: unit.actor.laCode, status: .received, receivedAt: rules.now, receivedOn: rules.today,

@@ -186,6 +186,18 @@ public struct RollNotificationService: Sendable {
             arrived.insert(i)
             act(i, .arrivalConfirmed, ["expected_arrival_id": .string(arrival.lowercasedString)])
         }
+        // A child home educated who is on a roll again has returned to school.
+        let returned = try await unit.ehe.endOnAdmission(additions.map { (records[$0]!.childID, records[$0]!.schoolURN, records[$0]!.eventDate) })
+        if !returned.isEmpty {
+            for r in returned { unit.audit("end", subjectType: "ehe_record", subjectID: r.ehe.lowercasedString) }
+            let byChild = Dictionary(grouping: returned, by: \.child)
+            for i in additions {
+                let rec = records[i]!
+                for r in byChild[rec.childID] ?? [] where r.school == rec.schoolURN {
+                    act(i, .eheEnded, ["ehe_record_id": .string(r.ehe.lowercasedString)])
+                }
+            }
+        }
         let onRoll = Array(Set(additions.map { records[$0]!.childID }))
         let live = try await unit.cases.liveCaseIDs(ofChildren: onRoll)
         for i in additions {
@@ -249,9 +261,11 @@ public struct RollNotificationService: Sendable {
                 act(i, .caseOpened, ["case_id": .string(opened.caseID.lowercasedString), "linked_to_existing": .bool(!opened.opened)])
             }
             if effects.contains(.educationOtherwiseRecord) {
-                _ = try await unit.expectedArrivals.recordEHE(child: rec.childID, notification: rec.id, school: rec.schoolURN, ground: ground.rawValue,
-                                                              startsOn: n.eventDate, at: rules.now)
-                act(i, .eheRecorded)
+                let spell = try await unit.ehe.start(EHERecord(id: TimeOrderedID.make(), childID: rec.childID, notificationID: rec.id,
+                                                               schoolURN: rec.schoolURN, ground: ground.rawValue, reason: .unknown,
+                                                               startsOn: n.eventDate, createdAt: rules.now))
+                if spell.inserted { unit.audit("create", subjectType: "ehe_record", subjectID: spell.id.lowercasedString) }
+                act(i, .eheRecorded, ["ehe_record_id": .string(spell.id.lowercasedString), "already_recorded": .bool(!spell.inserted)])
             }
             for case .task(let kind) in effects {
                 let task = try await Casework.addTask(unit, kind, due: SchoolDayFigure(value: rules.today, isApproximate: false), now: rules.now,

@@ -57,6 +57,76 @@ public struct ReportStore: Sendable {
             """)
         return card
     }
+
+    // MARK: The termly CME and EHE return
+
+    /// The census dates the council recorded for `year` (terms absent follow the rule).
+    public func censusDates(_ year: AcademicYear) async throws -> [CensusTerm: CalendarDate] {
+        var out: [CensusTerm: CalendarDate] = [:]
+        for r in try await unit.query("""
+            SELECT term, census_on FROM census_dates WHERE la_code = \(unit.actor.laCode) AND academic_year = \(Int32(year.startYear))
+            """) {
+            out[try StoreCoding.enumValue(try r.decode(String.self, at: 0), CensusTerm.self)] = try StoreCoding.requiredDate(try r.decode(PostgresDate.self, at: 1))
+        }
+        return out
+    }
+
+    /// Replaces the year's recorded census dates: terms not given follow the rule again.
+    public func putCensusDates(_ year: AcademicYear, _ dates: [CensusTerm: CalendarDate]) async throws {
+        try await unit.execute("DELETE FROM census_dates WHERE la_code = \(unit.actor.laCode) AND academic_year = \(Int32(year.startYear))")
+        for (term, date) in dates.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            try await unit.execute("""
+                INSERT INTO census_dates (la_code, academic_year, term, census_on)
+                VALUES (\(unit.actor.laCode), \(Int32(year.startYear)), \(term.rawValue), \(CalendarStore.postgresDate(date)))
+                """)
+        }
+    }
+
+    /// The children counted by the return at `census` (the end of that London day), and the flows of
+    /// `periodFrom`...`census`: each child once (a child's latest case or spell).
+    public func cmeEHEFigures(census: CalendarDate, periodFrom: CalendarDate, yearFrom: CalendarDate)
+        async throws -> (cme: [CMEEHEReturn.Child], cmeInYear: Int, ehe: [CMEEHEReturn.Child], flows: [String: Int]) {
+        let la = unit.actor.laCode
+        let day = CalendarStore.postgresDate(census)
+        let end: PostgresQuery = "((\(day)::date + 1)::timestamp AT TIME ZONE 'Europe/London')"
+        // CME: cases opened by the end of the census day and not closed by then. Time missing runs
+        // from the case's first referral's last day attended (else last day on roll).
+        let cme = try await unit.query("""
+            SELECT DISTINCT ON (c.child_id) ch.gender, ch.date_of_birth, c.reason,
+                   (SELECT coalesce(r.form->>'date_last_attended', r.form->>'date_last_on_roll') FROM referrals r
+                    WHERE r.case_id = c.id AND r.la_code = c.la_code ORDER BY r.seq LIMIT 1)
+            FROM cases c JOIN children ch ON ch.la_code = c.la_code AND ch.id = c.child_id
+            WHERE c.la_code = \(la) AND c.opened_at < \(sql: end) AND (c.closed_at IS NULL OR c.closed_at >= \(sql: end))
+            ORDER BY c.child_id, c.opened_at DESC
+            """).map { r in
+            CMEEHEReturn.Child(gender: try r.decode(String?.self, at: 0), dateOfBirth: StoreCoding.date(try r.decode(PostgresDate?.self, at: 1)),
+                               reason: try r.decode(String.self, at: 2), missingSince: try r.decode(String?.self, at: 3).flatMap(CalendarDate.init))
+        }
+        let ehe = try await unit.query("""
+            SELECT DISTINCT ON (e.child_id) ch.gender, ch.date_of_birth, e.reason
+            FROM ehe_records e JOIN children ch ON ch.la_code = e.la_code AND ch.id = e.child_id
+            WHERE e.la_code = \(la) AND e.starts_on <= \(day) AND (e.ended_on IS NULL OR e.ended_on > \(day))
+            ORDER BY e.child_id, e.starts_on DESC
+            """).map { r in
+            CMEEHEReturn.Child(gender: try r.decode(String?.self, at: 0), dateOfBirth: StoreCoding.date(try r.decode(PostgresDate?.self, at: 1)),
+                               reason: try r.decode(String.self, at: 2))
+        }
+        let from = CalendarStore.postgresDate(periodFrom)
+        let totals = try await unit.query("""
+            SELECT
+              (SELECT count(DISTINCT child_id) FROM cases WHERE la_code = \(la) AND opened_at < \(sql: end)
+                 AND (closed_at IS NULL OR closed_at >= (\(CalendarStore.postgresDate(yearFrom))::date::timestamp AT TIME ZONE 'Europe/London'))),
+              (SELECT count(*) FROM ehe_records WHERE la_code = \(la) AND starts_on BETWEEN \(from) AND \(day)),
+              (SELECT count(*) FROM ehe_records WHERE la_code = \(la) AND end_reason = 'returned_to_school' AND ended_on BETWEEN \(from) AND \(day)),
+              (SELECT count(*) FROM ehe_events WHERE la_code = \(la) AND kind = 's437_notice' AND on_date BETWEEN \(from) AND \(day)),
+              (SELECT count(*) FROM ehe_events WHERE la_code = \(la) AND kind = 'sao_issued' AND on_date BETWEEN \(from) AND \(day)),
+              (SELECT count(*) FROM ehe_events WHERE la_code = \(la) AND kind = 'sao_revoked' AND on_date BETWEEN \(from) AND \(day))
+            """)
+        let row = totals[0]
+        func n(_ i: Int) throws -> Int { Int(try row.decode(Int64.self, at: i)) }
+        return (cme, try n(0), ehe, ["ehe_started": try n(1), "ehe_returned_to_school": try n(2), "s437_notices": try n(3),
+                                     "saos_issued": try n(4), "saos_revoked": try n(5)])
+    }
 }
 
 extension UnitOfWork {

@@ -37,7 +37,7 @@ public struct ExpectedArrivalRecord: Sendable, Equatable {
     }
 }
 
-/// `expected_arrivals`, `ehe_records` and `deregistration_authorisations`.
+/// `expected_arrivals` and `deregistration_authorisations`.
 public struct ExpectedArrivalStore: Sendable {
     let unit: UnitOfWork
 
@@ -152,16 +152,7 @@ public struct ExpectedArrivalStore: Sendable {
         return (Array(rows.prefix(limit)), rows.count > limit)
     }
 
-    // MARK: EHE records and deregistration authorisations
-
-    public func recordEHE(child: UUID, notification: UUID, school: String, ground: String, startsOn: CalendarDate, at now: Date) async throws -> UUID {
-        let id = TimeOrderedID.make()
-        try await unit.execute("""
-            INSERT INTO ehe_records (id, la_code, child_id, notification_id, school_urn, ground, starts_on, created_at)
-            VALUES (\(id), \(unit.actor.laCode), \(child), \(notification), \(school), \(ground), \(StoreCoding.date(startsOn)), \(now))
-            """)
-        return id
-    }
+    // MARK: Deregistration authorisations
 
     public func authorise(caseID: UUID, child: UUID, school: String, from: CalendarDate, at now: Date) async throws -> UUID {
         let id = TimeOrderedID.make()
