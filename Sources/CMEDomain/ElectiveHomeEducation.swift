@@ -44,6 +44,10 @@ public enum EHEEventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case saoIssued = "sao_issued"
     /// The order revoked (s437(4)/s443), for example once suitable education is shown.
     case saoRevoked = "sao_revoked"
+
+    /// A s437(1) notice gives the parents a period of at least 15 days, beginning with the day it is
+    /// served, to satisfy the council: an order may follow from the 15th day after it.
+    public static let noticePeriodDays = 15
 }
 
 /// The three termly census days of the DfE's CME and EHE collection.

@@ -117,7 +117,7 @@ enum DemoCasework {
         let graceSpell = try await created(services.ehe.create(body: body("""
             {"child_id": "\(graceChild.lowercasedString)", "starts_on": "\(daysAgo(60))", "reason": "dissatisfaction_with_school"}
             """), as: officer, idempotency: nil) { reply($0.id) })
-        _ = try await services.ehe.addEvent(graceSpell, body: body(#"{"kind": "s437_notice", "date": "\#(daysAgo(14))"}"#), as: officer,
+        _ = try await services.ehe.addEvent(graceSpell, body: body(#"{"kind": "s437_notice", "date": "\#(daysAgo(20))"}"#), as: officer,
                                             idempotency: nil) { reply($0.id) }
         _ = try await services.rollNotifications.sweepArrivals(as: system)
         return true

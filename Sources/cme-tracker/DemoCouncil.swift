@@ -46,7 +46,8 @@ enum DemoCouncil {
         if try await DemoCasework.seed(services, officer: callers[.officer]!, school: callers[.school]!,
                                        system: Actor(clientID: nil, role: "system", laCode: la.value, requestID: actor.requestID)) {
             out += "Demo casework loaded: cases open, located, pending transfer and closed, a referral to triage, enquiries, visits,\n"
-            out += "tasks, and roll notifications (one pupil left Demo Hillside Academy for St Anne's five weeks ago and never arrived).\n"
+            out += "tasks, roll notifications (one pupil left Demo Hillside Academy for St Anne's five weeks ago and never arrived),\n"
+            out += "and two spells of elective home education, one with a s437(1) notice served.\n"
         }
         return out
     }

@@ -80,7 +80,7 @@ import TestSupport
 
         // Spells of home education, from schools' notices: P1 from 10 June (then a reason), P2 from
         // 2 March (a notice served on the summer census day, outside the period; back at a school on
-        // 7 September), P3 from 15 September (a notice, an order, the order revoked after the census).
+        // 7 September), P3 from 15 September (a notice, an order 15 days later, revoked after the census).
         func notice(_ json: String) async throws -> [String: Any] {
             let r = await f.send("POST", "/v1/roll-notifications", json: json)
             guard r.status == 201 else { throw FixtureFailure("notice: \(r.status) \(r.body)") }
@@ -111,8 +111,9 @@ import TestSupport
         let back = try await notice(#"{"type": "addition", "school_urn": "106934", "event_date": "2026-09-07", "pupil": \#(pupil(2, "2012-12-01", "male"))}"#)
         #expect((back["actions"] as? [[String: Any]])?.contains { $0["kind"] as? String == "ehe_ended" && $0["ehe_record_id"] as? String == spell[2] } == true,
                 "\(back)")
-        await step(3, "events", #"{"kind": "s437_notice", "date": "2026-09-20"}"#)
-        await step(3, "events", #"{"kind": "sao_issued", "date": "2026-09-28", "school_urn": "106934"}"#)
+        await step(3, "events", #"{"kind": "s437_notice", "date": "2026-09-15"}"#)
+        await step(3, "events", #"{"kind": "sao_issued", "date": "2026-09-29", "school_urn": "106934"}"#, 422)   // 14 days on
+        await step(3, "events", #"{"kind": "sao_issued", "date": "2026-09-30", "school_urn": "106934"}"#)
         await step(3, "events", #"{"kind": "sao_revoked", "date": "2026-10-05", "notes": "suitable education shown"}"#)
         // F's child (case long closed), home educated from the census day itself, for bullying.
         let direct = await f.send("POST", "/v1/ehe-records", json: #"{"child_id": "\#(childOf["F"]!)", "starts_on": "2026-10-01", "reason": "bullying"}"#)
@@ -226,6 +227,9 @@ import TestSupport
         #expect(await post("events", #"{"kind": "s437_notice", "date": "2026-09-10"}"#).0 == 200)
         #expect(await post("events", #"{"kind": "sao_issued", "date": "2026-09-09", "school_urn": "106934"}"#).0 == 409, "before the notice")
         #expect(await post("events", #"{"kind": "sao_issued", "date": "2026-10-01"}"#).0 == 422, "an order names a school")
+        let early = await post("events", #"{"kind": "sao_issued", "date": "2026-09-24", "school_urn": "106934"}"#)
+        #expect(early.0 == 422 && (early.1["errors"] as? [[String: Any]])?.first?["pointer"] as? String == "/date",
+                "the notice's 15 days, from 10 September, run to 24 September: \(early.1)")
         let issued = await post("events", #"{"kind": "sao_issued", "date": "2026-10-01", "school_urn": "106934"}"#)
         #expect(issued.0 == 200 && issued.1["school_attendance_order_in_force"] as? Bool == true)
         #expect(await post("events", #"{"kind": "s437_notice", "date": "2026-10-02"}"#).0 == 409, "an order is in force")

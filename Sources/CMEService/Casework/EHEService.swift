@@ -90,6 +90,12 @@ public struct EHEService: Sendable {
                 guard let notice, notice > (revocation ?? -1) else {
                     throw ServiceError.conflict("A school attendance order follows a s437(1) notice; serve the notice first.")
                 }
+                // The notice gives the parents at least 15 days, from the day it is served, to satisfy the council.
+                let served = record.events[notice].onDate
+                if on < served.adding(days: EHEEventKind.noticePeriodDays) {
+                    throw ServiceError.invalid(FieldErrors([FieldError(
+                        pointer: "/date", message: "must be at least \(EHEEventKind.noticePeriodDays) days after the s437(1) notice served on \(served)")]))
+                }
             case .saoRevoked:
                 guard inForce != nil else { throw ServiceError.conflict("No school attendance order is in force.") }
             }
