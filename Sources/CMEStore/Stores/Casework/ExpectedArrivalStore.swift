@@ -80,11 +80,19 @@ public struct ExpectedArrivalStore: Sendable {
         guard !additions.isEmpty else { return [] }
         var rows = RowSet()
         for a in additions { rows.row { $0.add("a", a.addition); $0.add("c", a.child); $0.add("s", a.school) } }
+        // Each addition probes the pending index for its child and school (the OFFSET 0 keeps the
+        // planner from hashing every pending arrival of the council instead), and the rows found are
+        // updated through the primary key.
         return try await unit.query("""
-            UPDATE expected_arrivals e SET status = 'arrived', arrival_id = x.a, resolved_at = \(now)
-            FROM \(sql: rows.source("x"))
-            WHERE e.la_code = \(unit.actor.laCode) AND e.status = 'pending' AND e.child_id = x.c AND e.school_urn = x.s
-            RETURNING e.id, x.a
+            WITH m AS MATERIALIZED (
+                SELECT x.a, p.id FROM \(sql: rows.source("x")),
+                LATERAL (SELECT p.id FROM expected_arrivals p
+                         WHERE p.la_code = \(unit.actor.laCode) AND p.status = 'pending' AND p.child_id = x.c AND p.school_urn = x.s
+                         OFFSET 0) p)
+            UPDATE expected_arrivals e SET status = 'arrived', arrival_id = m.a, resolved_at = \(now)
+            FROM m
+            WHERE e.id = ANY(ARRAY(SELECT id FROM m)) AND e.id = m.id AND e.la_code = \(unit.actor.laCode) AND e.status = 'pending'
+            RETURNING e.id, m.a
             """).map { (try $0.decode(UUID.self, at: 0), try $0.decode(UUID.self, at: 1)) }
     }
 
@@ -98,11 +106,15 @@ public struct ExpectedArrivalStore: Sendable {
         for p in places {
             for d in [p.born, p.born.withDayAndMonthSwapped].compactMap({ $0 }) where seen.insert(p.school + d.iso8601).inserted { rows.row { $0.add("s", p.school); $0.add("d", d) } }
         }
+        // One probe of the pending index per school and birth date (OFFSET 0: never a hash of every
+        // pending arrival), each joined to its few children by primary key.
         return try await unit.query("""
-            SELECT e.id, e.school_urn, c.upn, c.first_name, c.last_name, c.date_of_birth
-            FROM \(sql: rows.source("x"))
-            JOIN expected_arrivals e ON e.la_code = \(unit.actor.laCode) AND e.status = 'pending' AND e.school_urn = x.s AND e.child_born = x.d
-            JOIN children c ON c.id = e.child_id AND c.date_of_birth = x.d
+            SELECT e.id, e.school_urn, e.upn, e.first_name, e.last_name, e.date_of_birth
+            FROM \(sql: rows.source("x")),
+            LATERAL (SELECT p.id, p.school_urn, c.upn, c.first_name, c.last_name, c.date_of_birth
+                     FROM expected_arrivals p JOIN children c ON c.id = p.child_id AND c.date_of_birth = x.d
+                     WHERE p.la_code = \(unit.actor.laCode) AND p.status = 'pending' AND p.school_urn = x.s AND p.child_born = x.d
+                     OFFSET 0) e
             """).map { r in
             (try r.decode(UUID.self, at: 0), try r.decode(String.self, at: 1),
              ChildRecord(upn: try r.decode(String?.self, at: 2).flatMap(UPN.init), firstName: try r.decode(String.self, at: 3),
