@@ -33,6 +33,7 @@ enum ReferencePage {
         case "roll-notifications", "expected-arrivals", "deregistration-authorisations": return "Roll notifications"
         case "cases": return parts.count > 3 && parts[3] == "deregistration-authorisations" ? "Roll notifications" : "Cases"
         case "enquiries", "visits", "tasks": return "Enquiries, visits and tasks"
+        case "ehe-records": return "Elective home education"
         default: return parts[1].prefix(1).uppercased() + String(parts[1].dropFirst()).replacingAll("-", with: " ")
         }
     }

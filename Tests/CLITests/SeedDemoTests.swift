@@ -17,7 +17,7 @@ import TestSupport
         #expect(tokenLines(first.stdout).count == 5, "\(first.stdout)")
         #expect(first.stdout.contains("Demo casework loaded"))
 
-        let pool = PostgresPool(PostgresConfiguration(url: try TestDatabase.adminURL(database: TestDatabase.databaseName(of: url)), poolSize: 1))
+        let pool = try TestDatabase.superuserPool(on: url)
         func counts() async throws -> [String: Int64] {
             var out: [String: Int64] = [:]
             for (name, sql) in [("cases", "SELECT count(*) FROM cases WHERE la_code = '372'"),

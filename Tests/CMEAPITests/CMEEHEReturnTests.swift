@@ -16,14 +16,10 @@ import TestSupport
     /// Friday 20 November 2026, 10:00 UTC.
     static let november20 = Date(timeIntervalSince1970: 1_795_168_800)
 
-    func admin(_ url: String) throws -> PostgresPool {
-        PostgresPool(PostgresConfiguration(url: try TestDatabase.adminURL(database: TestDatabase.databaseName(of: url)), poolSize: 1))
-    }
-
     @Test func theReturnCountsAKnownPopulation() async throws {
         let url = try await TestDatabase.makeFresh(named: "report_cme_ehe")
         let f = try await SecurityFixture.make("report_cme_ehe", url: url, clock: ServiceClock(now: { Self.november20 }))
-        let sql = try admin(url)
+        let sql = try TestDatabase.superuserPool(on: url)
         defer { Task { await sql.shutdown() } }
 
         // Cases placed in time: (opened, closed, reason, gender, born, last attended, last on roll).

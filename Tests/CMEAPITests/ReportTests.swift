@@ -14,16 +14,10 @@ import TestSupport
     /// Wednesday 14 October 2026, 10:00 UTC: the notices are received inside the period.
     static let october14 = Date(timeIntervalSince1970: 1_791_972_000)
 
-    /// A superuser's session on the fixture's database, to place the population in time (cases
-    /// opened and closed on chosen days) without waiting for those days.
-    func admin(_ url: String) throws -> PostgresPool {
-        PostgresPool(PostgresConfiguration(url: try TestDatabase.adminURL(database: TestDatabase.databaseName(of: url)), poolSize: 1))
-    }
-
     @Test func theScorecardCountsAKnownPopulation() async throws {
         let url = try await TestDatabase.makeFresh(named: "report_scorecard")
         let f = try await SecurityFixture.make("report_scorecard", url: url, clock: ServiceClock(now: { Self.october14 }))
-        let sql = try admin(url)
+        let sql = try TestDatabase.superuserPool(on: url)
         defer { Task { await sql.shutdown() } }
 
         // Cases: (opened, closed or nil, outcome, reason, groups, referral source).

@@ -44,6 +44,12 @@ public enum TestDatabase {
         return try url(base, database: name)
     }
 
+    /// A one-connection pool of a superuser's session on the database of `url` (a fresh test
+    /// database): for placing a population in time, or reading counts past row security.
+    public static func superuserPool(on url: String) throws -> PostgresPool {
+        PostgresPool(PostgresConfiguration(url: try adminURL(database: databaseName(of: url)), poolSize: 1))
+    }
+
     /// A superuser's URL for `database`: `CME_TEST_ADMIN_URL` when set, else the private cluster's
     /// bootstrap role (`scripts/db admin-url`). For the tests that prove row security binds even a
     /// superuser's session.

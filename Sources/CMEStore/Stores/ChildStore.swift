@@ -187,7 +187,8 @@ public struct ChildStore: Sendable {
                 branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND last_name_key = \(lastNameKey)")
             }
             if dateOfBirth == nil {
-                branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND last_name_key % \(lastNameKey)")
+                // The trigram index is on this expression (migration 0014), so that exact lookups never use it.
+                branches.append("SELECT id FROM children WHERE la_code = \(unit.actor.laCode) AND (last_name_key || '') % \(lastNameKey)")
             }
         }
         guard var union = branches.first else { return [] }

@@ -118,18 +118,13 @@ public struct RollNotificationStore: Sendable {
             var rows = RowSet()
             for k in Set(rest) { rows.row { $0.add("l", k.lastNameKey); $0.add("f", k.firstNameKey); $0.add("d", k.dateOfBirth) } }
             var byName: [String: [(UUID, String?)]] = [:]
-            // Equality on the name keys is served by the B-tree children_name_keys. The trigram GIN
-            // index (for fuzzy search) can answer it too, and the planner may think it cheaper; but
-            // names share trigrams, so its posting lists are long and the same lookup of a batch took
-            // 35 s instead of 40 ms. A GIN index is read only by bitmap scans: none for this statement.
-            _ = try await unit.execute("SET LOCAL enable_bitmapscan = off")
+            // Served by children_name_keys; the trigram index is no candidate (migration 0014).
             let found = try await unit.query("""
                 SELECT c.id, c.upn, c.last_name_key, c.first_name_key, c.date_of_birth
                 FROM \(sql: rows.source("k"))
                 JOIN children c ON c.la_code = \(unit.actor.laCode) AND c.last_name_key = k.l AND c.first_name_key = k.f
                                 AND c.date_of_birth = k.d
                 """)
-            _ = try await unit.execute("SET LOCAL enable_bitmapscan = on")
             for r in found {
                 let key = try r.decode(String.self, at: 2) + "|" + r.decode(String.self, at: 3) + "|"
                     + (StoreCoding.date(try r.decode(PostgresDate?.self, at: 4))?.iso8601 ?? "")
