@@ -38,7 +38,7 @@ public struct EHEService: Sendable {
             let rules = try await CouncilRules.load(unit, clock: work.clock)
             var r = FormReader(json)
             let childText = r.string("/child_id", required: true, maxLength: 36)
-            let starts = r.date("/starts_on", required: true, notAfter: rules.today)
+            let starts = r.date("/starts_on", required: true, notAfter: rules.today, notBefore: CalendarDate(year: 2000, month: 1, day: 1))
             let reason = r.choice("/reason", EHEReason.self) ?? .unknown
             r.rejectUnknownKeys(.root, known: ["child_id", "starts_on", "reason"])
             var child: ChildRow?

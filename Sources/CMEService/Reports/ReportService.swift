@@ -24,6 +24,7 @@ public struct ReportService: Sendable {
             return card
         }
     }
+
     /// A year's census dates: each term's date and whether the council recorded it (else the rule's).
     public func censusDates(_ year: AcademicYear, as caller: Caller) async throws -> [(term: CensusTerm, date: CalendarDate, recorded: Bool)] {
         try await work.database.read(as: caller.actor) { unit in
