@@ -80,6 +80,22 @@ import Testing
         }
     }
 
+    /// The body's statements share one transaction from the first on (a `SET LOCAL` there holds for
+    /// the next and ends with the commit; the unit of work sets its tenant so); a body that runs no
+    /// statement still returns its value.
+    @Test func theFirstStatementOfATransactionRunsInsideIt() async throws {
+        try await withPool(size: 1) { pool in
+            let inside = try await pool.transaction { c -> String in
+                try await c.execute("SET LOCAL statement_timeout = '4321ms'")
+                return try await c.query("SHOW statement_timeout")[0].decode(String.self, at: 0)
+            }
+            #expect(inside == "4321ms")
+            #expect(try await pool.query("SHOW statement_timeout")[0].decode(String.self, at: 0) != "4321ms")
+            let nothing = try await pool.transaction { _ in 7 }
+            #expect(nothing == 7)
+        }
+    }
+
     @Test func transactionRollsBackOnAThrownError() async throws {
         try await withSchema { pool in
             await #expect(throws: Refused.self) {
