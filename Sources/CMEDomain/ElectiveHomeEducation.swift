@@ -73,6 +73,15 @@ public enum CensusTerm: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
+    /// The months the term's census falls in, for messages.
+    public var censusMonths: String {
+        switch self {
+        case .autumn: return "September to December"
+        case .spring: return "January to April"
+        case .summer: return "May to August"
+        }
+    }
+
     /// Whether `date` may be this term's census date in `year`: within the months the term's census
     /// falls in (September to December, January to April, May to August).
     public func admits(_ date: CalendarDate, in year: AcademicYear) -> Bool {

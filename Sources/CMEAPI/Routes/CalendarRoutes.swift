@@ -30,7 +30,13 @@ enum CalendarRoutes {
 
     /// The path's academic year; 400 when it is not a year we keep calendars for.
     static func academicYear(_ request: Request) throws(ServiceError) -> AcademicYear {
-        guard let year = CalendarService.academicYear(request.pathParameters["academic_year"] ?? "") else {
+        try academicYear(request.pathParameters["academic_year"] ?? "")
+    }
+
+    /// An `academic_year` given as text (a path segment or a query parameter); 400 when it is not a
+    /// year we keep calendars for.
+    static func academicYear(_ text: String) throws(ServiceError) -> AcademicYear {
+        guard let year = CalendarService.academicYear(text) else {
             throw .malformed("academic_year must be the year the academic year starts, four digits from "
                              + "\(CalendarService.years.lowerBound) to \(CalendarService.years.upperBound) (2025 for 2025-26).")
         }

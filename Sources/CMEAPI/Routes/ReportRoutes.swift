@@ -21,10 +21,7 @@ enum ReportRoutes {
 
         api.add("GET", "/cme-ehe-return", in: group) { request, context in
             guard let yearText = request.query["academic_year"] else { throw ServiceError.malformed("academic_year is required (2025 for 2025-26).") }
-            guard let year = CalendarService.academicYear(yearText) else {
-                throw ServiceError.malformed("academic_year must be the year the academic year starts, four digits from "
-                                            + "\(CalendarService.years.lowerBound) to \(CalendarService.years.upperBound) (2025 for 2025-26).")
-            }
+            let year = try CalendarRoutes.academicYear(yearText)
             guard let term = try API.queryEnum(request, "term", CensusTerm.self) else {
                 throw ServiceError.malformed("term is required: autumn, spring or summer.")
             }

@@ -44,8 +44,7 @@ public struct ReportService: Sendable {
             if term.admits(date, in: year) {
                 dates[term] = date
             } else {
-                r.errors.add(pointer, "must be a day of the \(term.rawValue) census months of \(year) "
-                             + (term == .autumn ? "(September to December)" : term == .spring ? "(January to April)" : "(May to August)"))
+                r.errors.add(pointer, "must be a day of the \(term.rawValue) census months of \(year) (\(term.censusMonths))")
             }
         }
         r.rejectUnknownKeys(.root, known: Set(CensusTerm.allCases.map(\.rawValue)))
