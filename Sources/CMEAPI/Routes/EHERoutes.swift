@@ -48,8 +48,7 @@ enum EHERoutes {
     enum SpellStatus: String, CaseIterable { case current, ended }
 
     static func json(_ e: EHERecord) -> JSONTree {
-        func date(_ d: CalendarDate?) -> JSONValue { d.map { .string($0.iso8601) } ?? .null }
-        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        let text = CaseworkJSON.s, date = CaseworkJSON.date
         let child: JSONValue = .object([
             "id": .string(e.childID.lowercasedString), "first_name": text(e.child?.firstName), "last_name": text(e.child?.lastName),
             "date_of_birth": date(e.child?.dateOfBirth),
@@ -61,7 +60,7 @@ enum EHERoutes {
         return JSONTree(.object([
             "id": .string(e.id.lowercasedString), "child": child, "status": .string(e.endedOn == nil ? "current" : "ended"),
             "reason": .string(e.reason.rawValue), "starts_on": .string(e.startsOn.iso8601),
-            "from_school_urn": text(e.schoolURN), "ground": text(e.ground), "notification_id": text(e.notificationID?.lowercasedString),
+            "from_school_urn": text(e.schoolURN), "ground": text(e.ground), "notification_id": CaseworkJSON.id(e.notificationID),
             "ended_on": date(e.endedOn), "end_reason": text(e.endReason?.rawValue), "end_school_urn": text(e.endSchoolURN),
             "school_attendance_order_in_force": .bool(e.orderInForce != nil), "events": .array(events),
             "created_at": CaseworkJSON.instant(e.createdAt),
