@@ -81,6 +81,13 @@ public final class UnitOfWork: @unchecked Sendable {
         try await connection.execute(query)
     }
 
+    /// Runs a statement whose answer nothing reads (an insert of rows nothing in this step reads back)
+    /// with the unit's next statement, in the same round trip: a batch's inserts then cost no round
+    /// trip each. Should it fail, the next statement throws its error and the unit rolls back.
+    public func executeWithNext(_ query: PostgresQuery) {
+        connection.sendWithNext(query)
+    }
+
     /// Records that this unit did `action` to (or read) the subject; written before the unit commits.
     public func audit(_ action: String, subjectType: String, subjectID: String) {
         events.append((action, subjectType, subjectID))
@@ -92,7 +99,7 @@ public final class UnitOfWork: @unchecked Sendable {
     /// cross-council write there is (an answer to an enquiry another council sent, which goes on that
     /// council's case timeline and audit trail). Audit events recorded inside are that council's.
     public func inCouncil<T>(_ laCode: String, _ body: () async throws -> T) async throws -> T {
-        try await writeAuditEvents()
+        writeAuditEvents()
         _ = try await connection.query("SELECT set_config('app.la_code', \(laCode), true)")
         let value = try await body()
         if !events.isEmpty {
@@ -112,11 +119,12 @@ public final class UnitOfWork: @unchecked Sendable {
     /// Whether audit events were already written before the end of the unit (by `inCouncil`).
     private(set) var auditedEarly = false
 
-    /// One insert of all the recorded events (arrays unnested, so any number costs seven parameters).
-    func writeAuditEvents() async throws {
+    /// One insert of all the recorded events (arrays unnested, so any number costs seven parameters),
+    /// sent with the unit's next statement (its commit, usually) in one round trip.
+    func writeAuditEvents() {
         guard !events.isEmpty else { return }
         auditedEarly = true
-        try await connection.execute("""
+        connection.sendWithNext("""
             INSERT INTO audit_events (la_code, client_id, role, action, subject_type, subject_id, request_id)
             SELECT \(actor.laCode), \(actor.clientID), \(actor.role), action, subject_type, subject_id, \(actor.requestID)
             FROM unnest(\(events.map(\.action)), \(events.map(\.subjectType)), \(events.map(\.subjectID)))
@@ -125,18 +133,17 @@ public final class UnitOfWork: @unchecked Sendable {
         events.removeAll()
     }
 
-    /// Sets the tenant for this transaction and makes sure row security binds the session.
-    /// A read sets `synchronous_commit = off` in the same statement: the audit events of reads may be
-    /// lost in a crash's last moments, never a write's.
-    func begin(reading: Bool = false) async throws {
-        let rows = try await connection.query("""
+    /// Sets the tenant for this transaction and makes sure row security binds the session (a session
+    /// that would bypass it, a superuser's, takes the `cme_tenant` role for the transaction). Sent
+    /// with the unit's first statement, in one round trip. A read also sets `synchronous_commit =
+    /// off`: the audit events of reads may be lost in a crash's last moments, never a write's.
+    func begin(reading: Bool = false) {
+        connection.sendWithNext("""
             SELECT set_config('app.la_code', \(actor.laCode), true),
-                   (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user),
+                   CASE WHEN (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
+                        THEN set_config('role', 'cme_tenant', true) END,
                    \(sql: reading ? "set_config('synchronous_commit', 'off', true)" : "NULL")
             """)
-        if try rows[0].decode(Bool?.self, at: 1) == true {
-            try await connection.execute("SET LOCAL ROLE cme_tenant")
-        }
     }
 }
 
@@ -146,10 +153,10 @@ extension Database {
     public func write<T: Sendable>(as actor: Actor, _ body: (UnitOfWork) async throws -> T) async throws -> T {
         try await pool.transaction { conn in
             let unit = UnitOfWork(connection: conn, actor: actor)
-            try await unit.begin()
+            unit.begin()
             let value = try await body(unit)
             guard unit.hasAuditEvents || unit.auditedEarly else { throw UnauditedWrite() }
-            try await unit.writeAuditEvents()
+            unit.writeAuditEvents()
             return value
         }
     }
@@ -164,7 +171,7 @@ extension Database {
         guard let claim = idempotency, let clientID = actor.clientID else { return try await write(as: actor, body) }
         return try await pool.transaction { conn in
             let unit = UnitOfWork(connection: conn, actor: actor)
-            try await unit.begin()
+            unit.begin()
             do {
                 // Claim the key; a concurrent request with the same key waits here for the first to end.
                 let claimed = try await conn.execute("""
@@ -183,7 +190,7 @@ extension Database {
                 }
                 let reply = try await body(unit)
                 guard unit.hasAuditEvents || unit.auditedEarly else { throw UnauditedWrite() }
-                try await unit.writeAuditEvents()
+                unit.writeAuditEvents()
                 try await conn.execute("""
                     UPDATE idempotency_keys SET status = \(Int32(reply.status)), response_body = \(Data(reply.body))
                     WHERE la_code = \(actor.laCode) AND client_id = \(clientID) AND key = \(claim.key)
@@ -215,10 +222,10 @@ extension Database {
     public func read<T: Sendable>(as actor: Actor, _ body: (UnitOfWork) async throws -> T) async throws -> T {
         try await pool.transaction { conn in
             let unit = UnitOfWork(connection: conn, actor: actor)
-            try await unit.begin(reading: true)
+            unit.begin(reading: true)
             let value = try await body(unit)
             if unit.hasAuditEvents {
-                try await unit.writeAuditEvents()
+                unit.writeAuditEvents()
             }
             return value
         }

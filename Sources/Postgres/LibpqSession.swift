@@ -19,6 +19,14 @@ struct PostgresBinding: Sendable {
     }
 }
 
+/// One statement ready for the connection's thread: its SQL, its bound parameters, and whether the
+/// session may prepare it once and reuse it (`PostgresQuery.plannedEachRun()` says no).
+struct PostgresStatement: Sendable {
+    let sql: String
+    let bindings: [PostgresBinding]
+    let prepare: Bool
+}
+
 /// Owns one libpq `PGconn`. Not Sendable and never shared: every method is called on the
 /// connection's own thread (`ConnectionThread`), where blocking is fine.
 ///
@@ -63,6 +71,7 @@ final class LibpqSession {
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         self.connection = connection
         lastTransactionStatus = PQTRANS_IDLE
+        prepared.removeAll()
     }
 
     func finish() {
@@ -72,16 +81,125 @@ final class LibpqSession {
 
     var isBroken: Bool { connection.map { PQstatus($0) != CONNECTION_OK } ?? true }
 
-    /// Sends one statement with binary parameters, asking for binary results. The parameter bytes
-    /// live in one buffer allocated for this call and freed when it returns; libpq copies them
-    /// into its output buffer before `PQsendQueryParams` returns.
-    func send(_ sql: String, _ bindings: [PostgresBinding]) throws {
+    /// Statements prepared on this session, by SQL text and parameter types: each is parsed, analysed
+    /// and (after PostgreSQL's first few custom plans) planned once per session instead of once per
+    /// run. Bounded: past `preparedLimit` the session deallocates them all and starts again.
+    private var prepared: [PreparedKey: String] = [:]
+    private var preparedCount = 0
+    static let preparedLimit = 256
+    /// The statement sent last, if it was prepared (to forget it when the server has).
+    private var lastPrepared: PreparedKey?
+    /// An error met while preparing: the statement was not sent, and `receive()` reports it.
+    private var failedToPrepare: PostgresError?
+
+    private struct PreparedKey: Hashable {
+        let sql: String
+        let types: [Oid]
+
+        init(_ statement: PostgresStatement) {
+            sql = statement.sql
+            types = statement.bindings.map { Oid($0.oid) }
+        }
+    }
+
+    /// Sends one statement with binary parameters, asking for binary results: prepared once and then
+    /// executed by name, unless the statement says it is planned each run.
+    func send(_ statement: PostgresStatement) throws {
         let connection = try usableConnection()
+        lastPrepared = nil
+        var name: String?
+        if statement.prepare {
+            let key = PreparedKey(statement)
+            name = try preparedName(for: key, on: connection)
+            guard failedToPrepare == nil else { return }
+            if name != nil { lastPrepared = key }
+        }
+        try dispatch(statement, name: name, on: connection)
+    }
+
+    /// Runs statements in one round trip (libpq's pipeline mode) and returns the last one's rows. The
+    /// first failure is thrown; the statements after it did not run. The connection blocks while it
+    /// sends, so only the last statement may answer with much: those before it must answer little (a
+    /// transaction's opening, an audit insert), or the server could block writing results that no one
+    /// reads until everything is sent.
+    func pipeline(_ statements: [PostgresStatement]) throws -> PostgresRows {
+        if statements.count == 1 {
+            try send(statements[0])
+            return try receive()
+        }
+        let connection = try usableConnection()
+        // A statement new to the session is prepared first, in a round trip of its own (once).
+        var names: [String?] = []
+        for statement in statements {
+            guard statement.prepare else {
+                names.append(nil)
+                continue
+            }
+            names.append(try preparedName(for: PreparedKey(statement), on: connection))
+            if let failure = failedToPrepare {
+                failedToPrepare = nil
+                throw failure
+            }
+        }
+        guard PQenterPipelineMode(connection) == 1 else { throw PostgresError.client(Self.errorMessage(connection)) }
+        defer { if PQpipelineStatus(connection) != PQ_PIPELINE_OFF { _ = PQexitPipelineMode(connection) } }
+        for (statement, name) in zip(statements, names) {
+            try dispatch(statement, name: name, on: connection)
+        }
+        guard PQpipelineSync(connection) == 1 else {
+            let message = Self.errorMessage(connection)
+            throw PQstatus(connection) == CONNECTION_OK ? PostgresError.client(message) : PostgresError.connectionLost(message)
+        }
+        var last: PostgresRows?
+        var failure: (error: PostgresError, index: Int)?
+        // Each statement's results end with a null result; statements after a failure answer
+        // PIPELINE_ABORTED; the sync point answers last.
+        for index in statements.indices where PQstatus(connection) == CONNECTION_OK {
+            while let result = PQgetResult(connection) {
+                defer { PQclear(result) }
+                switch PQresultStatus(result) {
+                case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                    if index == statements.count - 1 { last = Self.rows(from: result) }
+                case PGRES_PIPELINE_ABORTED:
+                    break
+                case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                    finish()
+                    throw PostgresError.client("COPY is not supported by this client")
+                default:
+                    if failure == nil { failure = (Self.error(from: result), index) }
+                }
+            }
+        }
+        while PQstatus(connection) == CONNECTION_OK, let result = PQgetResult(connection) {
+            let status = PQresultStatus(result)
+            PQclear(result)
+            if status == PGRES_PIPELINE_SYNC { break }
+        }
+        lastTransactionStatus = PQtransactionStatus(connection)
+        if PQstatus(connection) != CONNECTION_OK {
+            let lost = failure?.error ?? PostgresError.connectionLost(Self.errorMessage(connection))
+            throw lost.kind == .connectionLost ? lost : lost.with(kind: .connectionLost)
+        }
+        if let failure {
+            forgetPrepared(after: failure.error, statement: names[failure.index] == nil ? nil : PreparedKey(statements[failure.index]))
+            throw failure.error
+        }
+        guard let last else { throw PostgresError.connectionLost(Self.errorMessage(connection)) }
+        return last
+    }
+
+    /// Puts one statement on the wire, by its prepared name or unnamed. The parameter bytes live in
+    /// one buffer allocated for this call and freed when it returns; libpq copies them into its
+    /// output buffer before the send returns.
+    private func dispatch(_ statement: PostgresStatement, name: String?, on connection: OpaquePointer) throws {
+        let bindings = statement.bindings
         let total = bindings.reduce(0) { $0 + ($1.bytes?.count ?? 0) }
         let storage = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: 1)
         defer { storage.deallocate() }
         var values: [UnsafePointer<CChar>?] = []
         var lengths: [Int32] = []
+        values.reserveCapacity(bindings.count)
+        lengths.reserveCapacity(bindings.count)
         var offset = 0
         for binding in bindings {
             guard let bytes = binding.bytes else {
@@ -99,14 +217,16 @@ final class LibpqSession {
         }
         let types = bindings.map { Oid($0.oid) }
         let formats = [Int32](repeating: 1, count: bindings.count)
-        let sent = sql.withCString { command in
-            types.withUnsafeBufferPointer { types in
-                values.withUnsafeBufferPointer { values in
-                    lengths.withUnsafeBufferPointer { lengths in
-                        formats.withUnsafeBufferPointer { formats in
-                            PQsendQueryParams(connection, command, Int32(bindings.count), types.baseAddress,
-                                              values.baseAddress, lengths.baseAddress, formats.baseAddress, 1)
+        let sent = types.withUnsafeBufferPointer { types in
+            values.withUnsafeBufferPointer { values in
+                lengths.withUnsafeBufferPointer { lengths in
+                    formats.withUnsafeBufferPointer { formats in
+                        if let name {
+                            return PQsendQueryPrepared(connection, name, Int32(bindings.count), values.baseAddress, lengths.baseAddress,
+                                                       formats.baseAddress, 1)
                         }
+                        return PQsendQueryParams(connection, statement.sql, Int32(bindings.count), types.baseAddress, values.baseAddress,
+                                                 lengths.baseAddress, formats.baseAddress, 1)
                     }
                 }
             }
@@ -114,6 +234,56 @@ final class LibpqSession {
         guard sent == 1 else {
             let message = Self.errorMessage(connection)
             throw PQstatus(connection) == CONNECTION_OK ? PostgresError.client(message) : PostgresError.connectionLost(message)
+        }
+    }
+
+    /// The session's name for the statement, preparing it first if it is new (one round trip, the
+    /// first time only). Nil when it cannot be prepared now and should be sent unnamed instead. A
+    /// server error while preparing (a syntax error, an aborted transaction) is kept in
+    /// `failedToPrepare`, and the statement is not sent.
+    private func preparedName(for key: PreparedKey, on connection: OpaquePointer) throws -> String? {
+        if let name = prepared[key] { return name }
+        if prepared.count >= Self.preparedLimit {
+            let result = PQexec(connection, "DEALLOCATE ALL")
+            defer { PQclear(result) }
+            guard PQresultStatus(result) == PGRES_COMMAND_OK else {
+                try throwIfLost(connection)
+                return nil   // inside a failed transaction: sent unnamed, it reports why
+            }
+            prepared.removeAll(keepingCapacity: true)
+        }
+        preparedCount += 1
+        let name = "cme_\(preparedCount)"
+        let result = key.types.withUnsafeBufferPointer { types in
+            PQprepare(connection, name, key.sql, Int32(key.types.count), types.baseAddress)
+        }
+        defer { PQclear(result) }
+        guard let result, PQresultStatus(result) == PGRES_COMMAND_OK else {
+            try throwIfLost(connection)
+            failedToPrepare = result.map(Self.error(from:)) ?? PostgresError.client(Self.errorMessage(connection))
+            lastTransactionStatus = PQtransactionStatus(connection)
+            return nil
+        }
+        prepared[key] = name
+        return name
+    }
+
+    private func throwIfLost(_ connection: OpaquePointer) throws {
+        if PQstatus(connection) != CONNECTION_OK {
+            throw PostgresError.connectionLost(Self.errorMessage(connection))
+        }
+    }
+
+    /// After a failed statement: forgets prepared statements the server no longer has, or can no
+    /// longer run (a table's columns changed under a cached plan).
+    private func forgetPrepared(after failure: PostgresError, statement key: PreparedKey?) {
+        switch failure.sqlState {
+        case "26000":   // invalid_sql_statement_name: the session's statements are gone
+            prepared.removeAll()
+        case "0A000":   // feature_not_supported: "cached plan must not change result type"
+            if let key { prepared[key] = nil }
+        default:
+            break
         }
     }
 
@@ -130,6 +300,10 @@ final class LibpqSession {
     /// Reads every result of the statement sent last (blocking) and copies it out of libpq.
     func receive() throws -> PostgresRows {
         guard let connection else { throw PostgresError.connectionLost("the connection is closed") }
+        if let failure = failedToPrepare {
+            failedToPrepare = nil
+            throw failure
+        }
         var rows: PostgresRows?
         var failure: PostgresError?
         while let result = PQgetResult(connection) {
@@ -150,7 +324,10 @@ final class LibpqSession {
             let lost = failure ?? PostgresError.connectionLost(Self.errorMessage(connection))
             throw lost.kind == .connectionLost ? lost : lost.with(kind: .connectionLost)
         }
-        if let failure { throw failure }
+        if let failure {
+            forgetPrepared(after: failure, statement: lastPrepared)
+            throw failure
+        }
         guard let rows else { throw PostgresError.connectionLost(Self.errorMessage(connection)) }
         return rows
     }
@@ -196,6 +373,7 @@ final class LibpqSession {
             throw PostgresError.connectionLost("the connection was lost inside a transaction")
         }
         PQreset(connection)
+        prepared.removeAll()   // a new server session: nothing is prepared on it
         guard PQstatus(connection) == CONNECTION_OK else {
             throw PostgresError.connectionUnavailable(Self.errorMessage(connection))
         }

@@ -17,6 +17,14 @@ public final class PostgresConnection: Sendable {
     /// thread before the statement's caller resumes), so that returning it to the pool needs no
     /// further trip to that thread in the usual case.
     private let idleAndHealthy = Atomic<Bool>(true)
+    /// Statements that go with the next one, in its round trip (`sendWithNext`).
+    private let ahead = Mutex(Ahead())
+
+    private struct Ahead {
+        var statements: [PostgresStatement] = []
+        /// Whether a `transaction`'s `BEGIN` is among them (not sent yet).
+        var holdsBegin = false
+    }
 
     private init(thread: ConnectionThread, poolSlot: Int) {
         self.thread = thread
@@ -46,14 +54,36 @@ public final class PostgresConnection: Sendable {
         try await query(sql.description, parameters: parameters)
     }
 
-    public func query(_ sql: String, parameters: [any PostgresEncodable]) async throws -> PostgresRows {
-        let bindings = parameters.map(PostgresBinding.init)
-        return try await run { session in try Self.statement(sql, bindings, on: session) }
+    /// `plansEachRun`: plan it with its values each time instead of preparing it once (`PostgresQuery`).
+    /// Statements queued with `sendWithNext` go first, in the same round trip.
+    public func query(_ sql: String, parameters: [any PostgresEncodable], plansEachRun: Bool = false) async throws -> PostgresRows {
+        let statement = PostgresStatement(sql: sql, bindings: parameters.map(PostgresBinding.init), prepare: !plansEachRun)
+        let before = takeAhead()
+        if before.isEmpty { return try await run { session in try Self.run(statement, on: session) } }
+        return try await run { session in try session.pipeline(before + [statement]) }
+    }
+
+    /// Queues a statement to go ahead of the next one, in the same round trip (libpq's pipeline
+    /// mode): for statements whose answer is not needed, such as a transaction's opening settings or
+    /// the audit insert before a commit. Should it fail, the next statement throws its error and
+    /// does not run. Such a statement must answer little (see `LibpqSession.pipeline`).
+    public func sendWithNext(_ query: PostgresQuery) {
+        let statement = PostgresStatement(sql: query.sql, bindings: query.parameters.map(PostgresBinding.init), prepare: !query.plansEachRun)
+        ahead.withLock { $0.statements.append(statement) }
+    }
+
+    private func takeAhead() -> [PostgresStatement] {
+        ahead.withLock { ahead in
+            defer { ahead = Ahead() }
+            return ahead.statements
+        }
     }
 
     /// Runs a script of several statements with no parameters (a migration file). Never pass values
     /// in it: only `query`/`execute` bind them.
     public func executeScript(_ sql: String) async throws {
+        let before = takeAhead()
+        if !before.isEmpty { _ = try await run { session in try session.pipeline(before) } }
         _ = try await run { session in
             try session.sendScript(sql)
             return try session.receive()
@@ -71,19 +101,28 @@ public final class PostgresConnection: Sendable {
         try await query(sql, parameters: parameters).affectedRows
     }
 
-    /// `BEGIN`, the body, `COMMIT`; `ROLLBACK` when the body throws (the body's error is rethrown).
-    /// A failing `COMMIT` throws its own error (the server has then rolled back); `.connectionLost`
-    /// from `COMMIT` means the outcome is unknown. Not reentrant: do not nest.
+    /// `BEGIN`, the body, `COMMIT`; `ROLLBACK` when the body or the commit throws (the error is
+    /// rethrown). `BEGIN` goes with the body's first statement and the statements the body queued
+    /// last (`sendWithNext`) with `COMMIT`, so a transaction of one statement takes two round trips.
+    /// `.connectionLost` from `COMMIT` means the outcome is unknown. Not reentrant: do not nest.
     public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await execute("BEGIN")
+        ahead.withLock {
+            $0.statements.append(PostgresStatement(sql: "BEGIN", bindings: [], prepare: true))
+            $0.holdsBegin = true
+        }
         let value: T
         do {
             value = try await body(self)
+            try await execute("COMMIT")
         } catch {
-            _ = try? await execute("ROLLBACK")
+            // Nothing to roll back when BEGIN was never sent.
+            let begun = ahead.withLock { ahead in
+                defer { ahead = Ahead() }
+                return !ahead.holdsBegin
+            }
+            if begun { _ = try? await execute("ROLLBACK") }
             throw error
         }
-        try await execute("COMMIT")
         return value
     }
 
@@ -94,8 +133,8 @@ public final class PostgresConnection: Sendable {
     }
 
     /// One parameterised statement, on the connection's thread.
-    private static func statement(_ sql: String, _ bindings: [PostgresBinding], on session: LibpqSession) throws -> PostgresRows {
-        try session.send(sql, bindings)
+    private static func run(_ statement: PostgresStatement, on session: LibpqSession) throws -> PostgresRows {
+        try session.send(statement)
         return try session.receive()
     }
 
@@ -116,10 +155,10 @@ public final class PostgresConnection: Sendable {
     /// the rows and whether the connection can be lent again (a transaction the statement left open
     /// is rolled back first). `done` runs exactly once, on that thread, or not at all when this returns
     /// false (the connection is closing).
-    func submitPooledStatement(_ sql: String, _ bindings: [PostgresBinding],
+    func submitPooledStatement(_ statement: PostgresStatement,
                                done: @escaping @Sendable (Result<PostgresRows, any Error>, _ reusable: Bool) -> Void) -> Bool {
         thread.submit { [self] session in
-            let result = Result { try Self.statement(sql, bindings, on: session) }
+            let result = Result { try Self.run(statement, on: session) }
             let reusable = session.isIdleAndHealthy || session.prepareForReuse()
             noteState(of: session)
             done(result, reusable)

@@ -51,12 +51,12 @@ public final class PostgresPool: Sendable {
         /// connection is free, and the connection handed on from that thread when it is done, so a
         /// busy connection goes from one caller's statement to the next without waiting for either
         /// caller's task to be scheduled.
-        case statement(sql: String, bindings: [PostgresBinding], CheckedContinuation<PostgresRows, any Error>)
+        case statement(PostgresStatement, CheckedContinuation<PostgresRows, any Error>)
 
         func fail(_ error: any Error) {
             switch self {
             case .connection(let c): c.resume(throwing: error)
-            case .statement(_, _, let c): c.resume(throwing: error)
+            case .statement(_, let c): c.resume(throwing: error)
             }
         }
     }
@@ -106,9 +106,10 @@ public final class PostgresPool: Sendable {
         try await query(sql.description, parameters: parameters)
     }
 
-    public func query(_ sql: String, parameters: [any PostgresEncodable]) async throws -> PostgresRows {
-        let bindings = parameters.map(PostgresBinding.init)
-        return try await claim { continuation in .statement(sql: sql, bindings: bindings, continuation) }
+    /// `plansEachRun`: plan it with its values each time instead of preparing it once (`PostgresQuery`).
+    public func query(_ sql: String, parameters: [any PostgresEncodable], plansEachRun: Bool = false) async throws -> PostgresRows {
+        let statement = PostgresStatement(sql: sql, bindings: parameters.map(PostgresBinding.init), prepare: !plansEachRun)
+        return try await claim { continuation in .statement(statement, continuation) }
     }
 
     /// Runs one statement and returns the number of rows it affected.
@@ -289,8 +290,8 @@ public final class PostgresPool: Sendable {
             switch effect {
             case .grant(.connection(let continuation), let connection):
                 continuation.resume(returning: connection)
-            case .grant(.statement(let sql, let bindings, let continuation), let connection):
-                let submitted = connection.submitPooledStatement(sql, bindings) { [self] result, reusable in
+            case .grant(.statement(let statement, let continuation), let connection):
+                let submitted = connection.submitPooledStatement(statement) { [self] result, reusable in
                     // On the connection's thread: hand the connection on first, so the next
                     // statement is queued behind this one before its caller even resumes.
                     self.released(connection, reusable: reusable)

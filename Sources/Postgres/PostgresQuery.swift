@@ -5,13 +5,27 @@
 ///     conn.query("SELECT id FROM schools WHERE la_code = \(la) AND urn = \(urn)")
 ///
 /// Text that really is SQL (a trusted fragment built from constants) goes in with `\(sql: …)`.
+///
+/// A connection prepares each statement once and reuses it, plan included (see `LibpqSession`). A
+/// statement whose best plan depends on its values (thousands of rows in array parameters, a
+/// report's date range) is marked `plannedEachRun()`, and a fragment so marked marks the statement it
+/// goes into.
 public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
     public private(set) var sql: String
     public private(set) var parameters: [any PostgresEncodable]
+    /// Planned afresh, with its values, each time it runs (never prepared).
+    public private(set) var plansEachRun = false
 
     public init(sql: String, parameters: [any PostgresEncodable] = []) {
         self.sql = sql
         self.parameters = parameters
+    }
+
+    /// This statement, planned afresh with its values each time it runs.
+    public func plannedEachRun() -> PostgresQuery {
+        var query = self
+        query.plansEachRun = true
+        return query
     }
 
     public init(stringLiteral value: String) {
@@ -20,6 +34,7 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
 
     public init(stringInterpolation: StringInterpolation) {
         self.init(sql: stringInterpolation.sql, parameters: stringInterpolation.parameters)
+        plansEachRun = stringInterpolation.plansEachRun
     }
 
     /// The SQL alone, with its placeholders: safe for logs (values never appear in it).
@@ -28,6 +43,7 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
     public struct StringInterpolation: StringInterpolationProtocol {
         var sql = ""
         var parameters: [any PostgresEncodable] = []
+        var plansEachRun = false
 
         public init(literalCapacity: Int, interpolationCount: Int) {
             sql.reserveCapacity(literalCapacity + interpolationCount * 3)
@@ -52,8 +68,15 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
 
         /// Trusted SQL text (an identifier or fragment the code chose, never a client's value).
         public mutating func appendInterpolation(sql fragment: PostgresQuery) {
-            // A fragment's own placeholders are renumbered after the ones already bound.
+            plansEachRun = plansEachRun || fragment.plansEachRun
+            // A fragment's own placeholders are renumbered after the ones already bound (nothing to
+            // renumber when it binds nothing, or when nothing was bound before it).
             let offset = parameters.count
+            guard offset > 0 && !fragment.parameters.isEmpty else {
+                sql += fragment.sql
+                parameters += fragment.parameters
+                return
+            }
             var text: [UInt8] = []
             let bytes = Array(fragment.sql.utf8)
             var i = 0
@@ -82,23 +105,23 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
 extension PostgresConnection {
     /// Runs one statement built with interpolated parameters and returns its rows.
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
-        try await self.query(query.sql, parameters: query.parameters)
+        try await self.query(query.sql, parameters: query.parameters, plansEachRun: query.plansEachRun)
     }
 
     /// Runs one statement built with interpolated parameters; returns the rows it affected.
     @discardableResult
     public func execute(_ query: PostgresQuery) async throws -> Int {
-        try await self.query(query.sql, parameters: query.parameters).affectedRows
+        try await self.query(query).affectedRows
     }
 }
 
 extension PostgresPool {
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
-        try await self.query(query.sql, parameters: query.parameters)
+        try await self.query(query.sql, parameters: query.parameters, plansEachRun: query.plansEachRun)
     }
 
     @discardableResult
     public func execute(_ query: PostgresQuery) async throws -> Int {
-        try await self.query(query.sql, parameters: query.parameters).affectedRows
+        try await self.query(query).affectedRows
     }
 }

@@ -193,11 +193,13 @@ public struct ChildStore: Sendable {
         }
         guard var union = branches.first else { return [] }
         for b in branches.dropFirst() { union = "\(sql: union) UNION \(sql: b)" }
-        // Joined rather than `id IN (...)`, so the few ids found are fetched by primary key.
-        return try await unit.query("""
+        // Joined rather than `id IN (...)`, so the few ids found are fetched by primary key. Planned
+        // with its values each run: a trigram bound or a date's selectivity decides each branch's path.
+        let query: PostgresQuery = """
             SELECT \(sql: Self.qualifiedColumns) FROM (\(sql: union) LIMIT \(Int64(limit))) AS found
             JOIN children c ON c.id = found.id AND c.la_code = \(unit.actor.laCode)
-            """).map { try Self.decode($0) }
+            """
+        return try await unit.query(query.plannedEachRun()).map { try Self.decode($0) }
     }
 }
 

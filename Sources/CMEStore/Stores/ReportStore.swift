@@ -7,6 +7,12 @@ import Postgres
 public struct ReportStore: Sendable {
     let unit: UnitOfWork
 
+    /// A report's statement, planned with its dates each run: a report runs rarely and reads much,
+    /// so the plan that suits its period matters more than the planning saved.
+    private func query(_ statement: PostgresQuery) async throws -> PostgresRows {
+        try await unit.query(statement.plannedEachRun())
+    }
+
     public func scorecard(from: CalendarDate, to: CalendarDate) async throws -> Scorecard {
         let la = unit.actor.laCode
         let first = StoreCoding.date(from), last = StoreCoding.date(to)
@@ -15,9 +21,9 @@ public struct ReportStore: Sendable {
             (\(first)::date::timestamp AT TIME ZONE 'Europe/London') AS lo, ((\(last)::date + 1)::timestamp AT TIME ZONE 'Europe/London') AS hi
             """
         var card = Scorecard(from: from, to: to)
-        func counts(_ query: PostgresQuery) async throws -> [String: Int] {
+        func counts(_ statement: PostgresQuery) async throws -> [String: Int] {
             var out: [String: Int] = [:]
-            for r in try await unit.query(query) { out[try r.decode(String.self, at: 0)] = Int(try r.decode(Int64.self, at: 1)) }
+            for r in try await query(statement) { out[try r.decode(String.self, at: 0)] = Int(try r.decode(Int64.self, at: 1)) }
             return out
         }
         card.byReason = try await counts("""
@@ -35,7 +41,7 @@ public struct ReportStore: Sendable {
             WHERE c.la_code = \(la) AND c.status = 'closed' AND c.closed_at >= b.lo AND c.closed_at < b.hi GROUP BY c.outcome
             """)
         // Notices received and late in one pass (a council's year of notices is the largest set read).
-        let totals = try await unit.query("""
+        let totals = try await query("""
             SELECT
               (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (c.closed_at AT TIME ZONE 'Europe/London')::date - c.opened_on)
                  FROM cases c WHERE c.la_code = \(la) AND c.status = 'closed' AND c.closed_at >= b.lo AND c.closed_at < b.hi),
@@ -63,7 +69,7 @@ public struct ReportStore: Sendable {
     /// The census dates the council recorded for `year` (terms absent follow the rule).
     public func censusDates(_ year: AcademicYear) async throws -> [CensusTerm: CalendarDate] {
         var out: [CensusTerm: CalendarDate] = [:]
-        for r in try await unit.query("""
+        for r in try await query("""
             SELECT term, census_on FROM census_dates WHERE la_code = \(unit.actor.laCode) AND academic_year = \(Int32(year.startYear))
             """) {
             out[try StoreCoding.enumValue(try r.decode(String.self, at: 0), CensusTerm.self)] = try StoreCoding.requiredDate(try r.decode(PostgresDate.self, at: 1))
@@ -91,7 +97,7 @@ public struct ReportStore: Sendable {
         let end: PostgresQuery = "((\(day)::date + 1)::timestamp AT TIME ZONE 'Europe/London')"
         // CME: cases opened by the end of the census day and not closed by then. Time missing runs
         // from the case's first referral's last day attended (else last day on roll).
-        let cme = try await unit.query("""
+        let cme = try await query("""
             SELECT DISTINCT ON (c.child_id) ch.gender, ch.date_of_birth, c.reason,
                    (SELECT coalesce(r.form->>'date_last_attended', r.form->>'date_last_on_roll') FROM referrals r
                     WHERE r.case_id = c.id AND r.la_code = c.la_code ORDER BY r.seq LIMIT 1)
@@ -102,7 +108,7 @@ public struct ReportStore: Sendable {
             CMEEHEReturn.Child(gender: try r.decode(String?.self, at: 0), dateOfBirth: StoreCoding.date(try r.decode(PostgresDate?.self, at: 1)),
                                reason: try r.decode(String.self, at: 2), missingSince: try r.decode(String?.self, at: 3).flatMap(CalendarDate.init))
         }
-        let ehe = try await unit.query("""
+        let ehe = try await query("""
             SELECT DISTINCT ON (e.child_id) ch.gender, ch.date_of_birth, e.reason
             FROM ehe_records e JOIN children ch ON ch.la_code = e.la_code AND ch.id = e.child_id
             WHERE e.la_code = \(la) AND e.starts_on <= \(day) AND (e.ended_on IS NULL OR e.ended_on > \(day))
@@ -112,7 +118,7 @@ public struct ReportStore: Sendable {
                                reason: try r.decode(String.self, at: 2))
         }
         let from = CalendarStore.postgresDate(periodFrom)
-        let totals = try await unit.query("""
+        let totals = try await query("""
             SELECT
               (SELECT count(DISTINCT child_id) FROM cases WHERE la_code = \(la) AND opened_at < \(sql: end)
                  AND (closed_at IS NULL OR closed_at >= (\(CalendarStore.postgresDate(yearFrom))::date::timestamp AT TIME ZONE 'Europe/London'))),

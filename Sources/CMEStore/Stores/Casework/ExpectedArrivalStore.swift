@@ -54,7 +54,8 @@ public struct ExpectedArrivalStore: Sendable {
     }
 
     /// Stores arrivals, each with its child's date of birth as recorded (`born`), by which an
-    /// addition that fulfilled nothing finds the children expected at its school.
+    /// addition that fulfilled nothing finds the children expected at its school. Sent with the unit's
+    /// next statement (`executeWithNext`).
     public func insert(_ arrivals: [ExpectedArrivalRecord], born: [UUID: CalendarDate]) async throws {
         guard !arrivals.isEmpty else { return }
         var rows = RowSet()
@@ -65,7 +66,7 @@ public struct ExpectedArrivalStore: Sendable {
                 $0.add("created_at", a.createdAt); $0.add("child_born", born[a.childID])
             }
         }
-        try await unit.execute("""
+        unit.executeWithNext("""
             INSERT INTO expected_arrivals (id, la_code, child_id, removal_id, from_school_urn, school_urn, due_on, due_approximate, status,
                                            created_at, child_born)
             SELECT x.id, \(unit.actor.laCode), x.child_id, x.removal_id, x.from_school_urn, x.school_urn, x.due_on, x.due_approximate,

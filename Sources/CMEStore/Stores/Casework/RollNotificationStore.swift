@@ -146,7 +146,7 @@ public struct RollNotificationStore: Sendable {
         return (out, born)
     }
 
-    /// Records new children in one statement.
+    /// Records new children in one statement, sent with the unit's next (`executeWithNext`).
     public func insertChildren(_ children: [ChildRow]) async throws {
         guard !children.isEmpty else { return }
         var rows = RowSet()
@@ -157,7 +157,7 @@ public struct RollNotificationStore: Sendable {
                 $0.add("gender", c.gender); $0.json("address", c.addressJSON); $0.add("postcode_key", c.postcodeKey)
             }
         }
-        try await unit.execute("""
+        unit.executeWithNext("""
             INSERT INTO children (id, la_code, upn, first_name, last_name, first_name_key, last_name_key, date_of_birth, gender, address,
                                   postcode_key)
             SELECT id, \(unit.actor.laCode), upn, first_name, last_name, first_name_key, last_name_key, date_of_birth, gender, address,
@@ -166,7 +166,8 @@ public struct RollNotificationStore: Sendable {
             """)
     }
 
-    /// Stores notifications in one statement (flags are codes, sent comma-joined).
+    /// Stores notifications in one statement (flags are codes, sent comma-joined), sent with the unit's
+    /// next (its commit).
     public func insert(_ notes: [RollNotificationRecord]) async throws {
         guard !notes.isEmpty else { return }
         var rows = RowSet()
@@ -181,7 +182,7 @@ public struct RollNotificationStore: Sendable {
                 $0.add("calendar_approximate", n.calendarApproximate); $0.add("flags", n.flags.joined(separator: ",")); $0.json("actions", StoreCoding.json(n.actions))
             }
         }
-        try await unit.execute("""
+        unit.executeWithNext("""
             INSERT INTO roll_notifications (id, la_code, type, school_urn, event_date, received_at, received_on, submitted_by, child_id,
                 pupil, parents, ground, reported_ground, future_address, future_address_from, destination, notes, late, days_late,
                 school_days_late, calendar_approximate, flags, actions)
@@ -229,12 +230,13 @@ public struct RollNotificationStore: Sendable {
             .map { try $0.decode(String.self, at: 0) })
     }
 
-    /// Applies the net roll changes: (child, school) pairs now on roll from a date, and pairs no longer.
+    /// Applies the net roll changes: (child, school) pairs now on roll from a date, and pairs no longer
+    /// (statements sent with the unit's next).
     public func applyRoll(on: [(child: UUID, school: String, since: CalendarDate)], off: [(child: UUID, school: String)]) async throws {
         if !on.isEmpty {
             var rows = RowSet()
             for e in on { rows.row { $0.add("c", e.child); $0.add("s", e.school); $0.add("d", e.since) } }
-            try await unit.execute("""
+            unit.executeWithNext("""
                 INSERT INTO current_roll (la_code, child_id, school_urn, since)
                 SELECT \(unit.actor.laCode), c, s, d FROM \(sql: rows.source("x"))
                 ON CONFLICT (la_code, child_id, school_urn) DO UPDATE SET since = excluded.since
@@ -245,7 +247,7 @@ public struct RollNotificationStore: Sendable {
             for e in off { rows.row { $0.add("c", e.child); $0.add("s", e.school) } }
             // `child_id = ANY(...)` makes the rows to delete an index scan of the primary key, never a
             // hash of the council's whole roll.
-            try await unit.execute("""
+            unit.executeWithNext("""
                 DELETE FROM current_roll r USING \(sql: rows.source("x"))
                 WHERE r.la_code = \(unit.actor.laCode) AND r.child_id = ANY(\(Array(Set(off.map(\.child)))))
                   AND r.child_id = x.c AND r.school_urn = x.s

@@ -47,7 +47,7 @@ public struct TaskStore: Sendable {
             """)
     }
 
-    /// Many tasks in one statement (a batch of notices can raise thousands).
+    /// Many tasks in one statement (a batch of notices can raise thousands), sent with the unit's next.
     public func insert(_ tasks: [TaskRecord]) async throws {
         guard !tasks.isEmpty else { return }
         var rows = RowSet()
@@ -58,7 +58,7 @@ public struct TaskStore: Sendable {
                 $0.add("created_at", t.createdAt)
             }
         }
-        try await unit.execute("""
+        unit.executeWithNext("""
             INSERT INTO tasks (id, la_code, kind, status, due_on, due_approximate, case_id, notification_id, expected_arrival_id, created_at)
             SELECT id, \(unit.actor.laCode), kind, 'open', due_on, due_approximate, case_id, notification_id, expected_arrival_id, created_at
             FROM \(sql: rows.source("x"))
