@@ -102,6 +102,38 @@ final class LibpqSession {
         }
     }
 
+    /// Runs statements in order and returns the last one's rows: one statement alone, several in one
+    /// round trip (`pipeline`). A prepared statement runs the generic plan the session made of it
+    /// (sessions start with `plan_cache_mode = force_generic_plan`, see `PostgresConfiguration`); a
+    /// statement planned each run goes between two settings of that mode, in the same round trip, so
+    /// that PostgreSQL plans it with its values.
+    func run(_ statements: [PostgresStatement]) throws -> PostgresRows {
+        if statements.count == 1 && statements[0].prepare {
+            try send(statements[0])
+            return try receive()
+        }
+        var wire: [PostgresStatement] = []
+        var answer = 0
+        for statement in statements {
+            if statement.prepare {
+                wire.append(statement)
+            } else {
+                wire.append(Self.customPlans)
+                wire.append(statement)
+                wire.append(Self.genericPlans)
+            }
+            answer = statement.prepare ? wire.count - 1 : wire.count - 2
+        }
+        return try pipeline(wire, answer: answer)
+    }
+
+    /// Local to the transaction (an implicit one spans a pipeline), so an error that ends it before
+    /// `genericPlans` runs also ends the setting.
+    private static let customPlans = PostgresStatement(sql: "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)",
+                                                       bindings: [], prepare: true)
+    private static let genericPlans = PostgresStatement(sql: "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)",
+                                                        bindings: [], prepare: true)
+
     /// Sends one statement with binary parameters, asking for binary results: prepared once and then
     /// executed by name, unless the statement says it is planned each run.
     func send(_ statement: PostgresStatement) throws {
@@ -117,16 +149,12 @@ final class LibpqSession {
         try dispatch(statement, name: name, on: connection)
     }
 
-    /// Runs statements in one round trip (libpq's pipeline mode) and returns the last one's rows. The
-    /// first failure is thrown; the statements after it did not run. The connection blocks while it
-    /// sends, so only the last statement may answer with much: those before it must answer little (a
-    /// transaction's opening, an audit insert), or the server could block writing results that no one
-    /// reads until everything is sent.
-    func pipeline(_ statements: [PostgresStatement]) throws -> PostgresRows {
-        if statements.count == 1 {
-            try send(statements[0])
-            return try receive()
-        }
+    /// Runs statements in one round trip (libpq's pipeline mode) and returns the rows of the one at
+    /// `answer`. The first failure is thrown; the statements after it did not run. The connection
+    /// blocks while it sends, so only the answering statement may answer with much, and nothing big
+    /// may follow it: the others must answer little (a transaction's opening, an audit insert, a
+    /// setting), or the server could block writing results that no one reads until all is sent.
+    private func pipeline(_ statements: [PostgresStatement], answer: Int) throws -> PostgresRows {
         let connection = try usableConnection()
         // A statement new to the session is prepared first, in a round trip of its own (once).
         var names: [String?] = []
@@ -150,7 +178,7 @@ final class LibpqSession {
             let message = Self.errorMessage(connection)
             throw PQstatus(connection) == CONNECTION_OK ? PostgresError.client(message) : PostgresError.connectionLost(message)
         }
-        var last: PostgresRows?
+        var answered: PostgresRows?
         var failure: (error: PostgresError, index: Int)?
         // Each statement's results end with a null result; statements after a failure answer
         // PIPELINE_ABORTED; the sync point answers last.
@@ -159,7 +187,7 @@ final class LibpqSession {
                 defer { PQclear(result) }
                 switch PQresultStatus(result) {
                 case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                    if index == statements.count - 1 { last = Self.rows(from: result) }
+                    if index == answer { answered = Self.rows(from: result) }
                 case PGRES_PIPELINE_ABORTED:
                     break
                 case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
@@ -184,8 +212,8 @@ final class LibpqSession {
             forgetPrepared(after: failure.error, statement: names[failure.index] == nil ? nil : PreparedKey(statements[failure.index]))
             throw failure.error
         }
-        guard let last else { throw PostgresError.connectionLost(Self.errorMessage(connection)) }
-        return last
+        guard let answered else { throw PostgresError.connectionLost(Self.errorMessage(connection)) }
+        return answered
     }
 
     /// Puts one statement on the wire, by its prepared name or unnamed. The parameter bytes live in

@@ -59,8 +59,7 @@ public final class PostgresConnection: Sendable {
     public func query(_ sql: String, parameters: [any PostgresEncodable], plansEachRun: Bool = false) async throws -> PostgresRows {
         let statement = PostgresStatement(sql: sql, bindings: parameters.map(PostgresBinding.init), prepare: !plansEachRun)
         let before = takeAhead()
-        if before.isEmpty { return try await run { session in try Self.run(statement, on: session) } }
-        return try await run { session in try session.pipeline(before + [statement]) }
+        return try await run { session in try session.run(before + [statement]) }
     }
 
     /// Queues a statement to go ahead of the next one, in the same round trip (libpq's pipeline
@@ -83,7 +82,7 @@ public final class PostgresConnection: Sendable {
     /// in it: only `query`/`execute` bind them.
     public func executeScript(_ sql: String) async throws {
         let before = takeAhead()
-        if !before.isEmpty { _ = try await run { session in try session.pipeline(before) } }
+        if !before.isEmpty { _ = try await run { session in try session.run(before) } }
         _ = try await run { session in
             try session.sendScript(sql)
             return try session.receive()
@@ -132,12 +131,6 @@ public final class PostgresConnection: Sendable {
         thread.stop()
     }
 
-    /// One parameterised statement, on the connection's thread.
-    private static func run(_ statement: PostgresStatement, on session: LibpqSession) throws -> PostgresRows {
-        try session.send(statement)
-        return try session.receive()
-    }
-
     /// Runs a statement job on the connection's thread, noting afterwards whether the session is
     /// still idle and healthy.
     private func run<T: Sendable>(_ work: @escaping @Sendable (LibpqSession) throws -> T) async throws -> T {
@@ -158,7 +151,7 @@ public final class PostgresConnection: Sendable {
     func submitPooledStatement(_ statement: PostgresStatement,
                                done: @escaping @Sendable (Result<PostgresRows, any Error>, _ reusable: Bool) -> Void) -> Bool {
         thread.submit { [self] session in
-            let result = Result { try Self.run(statement, on: session) }
+            let result = Result { try session.run([statement]) }
             let reusable = session.isIdleAndHealthy || session.prepareForReuse()
             noteState(of: session)
             done(result, reusable)
