@@ -82,8 +82,9 @@ public struct ExpectedArrivalStore: Sendable {
         var rows = RowSet()
         for a in additions { rows.row { $0.add("a", a.addition); $0.add("c", a.child); $0.add("s", a.school) } }
         // Each addition probes the pending index for its child and school (the OFFSET 0 keeps the
-        // planner from hashing every pending arrival of the council instead), and the rows found are
-        // updated through the primary key.
+        // planner from hashing every pending arrival of the council instead), and each row found is
+        // updated through the primary key, probed once per row of `m` (the plan is made once, for a
+        // few rows: with another path to `e` it would compare every row found with every other).
         return try await unit.query("""
             WITH m AS MATERIALIZED (
                 SELECT x.a, p.id FROM \(sql: rows.source("x")),
@@ -92,7 +93,7 @@ public struct ExpectedArrivalStore: Sendable {
                          OFFSET 0) p)
             UPDATE expected_arrivals e SET status = 'arrived', arrival_id = m.a, resolved_at = \(now)
             FROM m
-            WHERE e.id = ANY(ARRAY(SELECT id FROM m)) AND e.id = m.id AND e.la_code = \(unit.actor.laCode) AND e.status = 'pending'
+            WHERE e.id = m.id AND e.la_code = \(unit.actor.laCode) AND e.status = 'pending'
             RETURNING e.id, m.a
             """).map { (try $0.decode(UUID.self, at: 0), try $0.decode(UUID.self, at: 1)) }
     }
