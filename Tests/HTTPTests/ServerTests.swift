@@ -46,6 +46,44 @@ import TestSupport
         await server.stop()
     }
 
+    /// An immediate route is answered on the event loop that read it (no task), in order with the
+    /// task-handled requests pipelined around it, and answers HEAD without a body.
+    @Test func immediateRoutesAreAnsweredOnTheLoopInOrder() async throws {
+        let server = try startTestServer { _ in } routes: { router in
+            router.immediate("/now/{value}") { req in
+                // The thread's name, as the kernel has it.
+                var name = [UInt8](repeating: 0, count: 32)
+                let fd = open("/proc/thread-self/comm", O_RDONLY)
+                let count = fd < 0 ? 0 : max(0, read(fd, &name, name.count))
+                if fd >= 0 { close(fd) }
+                let thread = String(decoding: name.prefix(count), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+                return .text((req.pathParameters["value"] ?? "") + "@" + thread)
+            }
+        }
+        let port = server.port!
+        let answers = await onThread { () -> [String] in
+            let c = TestClient(port: port)!
+            c.send((0..<9).map { $0 % 2 == 0 ? "GET /now/n\($0) HTTP/1.1\r\nHost: t\r\n\r\n" : "GET /echo/e\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }
+                .joined() + "HEAD /now/h HTTP/1.1\r\nHost: t\r\n\r\n")
+            var out: [String] = []
+            for i in 0..<10 {
+                guard let r = c.readResponse(isHead: i == 9) else { break }
+                out.append("\(r.status) \(r.bodyText)")
+            }
+            return out
+        }
+        #expect(answers.count == 10)
+        for (i, answer) in answers.prefix(9).enumerated() {
+            if i % 2 == 0 {
+                #expect(answer.hasPrefix("200 n\(i)@cme-http-"), "answered on a loop thread: \(answer)")
+            } else {
+                #expect(answer == "200 e\(i)")
+            }
+        }
+        #expect(answers.last == "200 ")
+        await server.stop()
+    }
+
     @Test func thousandConcurrentConnectionsAreEachServed() async throws {
         raiseDescriptorLimit()
         let server = try startTestServer()

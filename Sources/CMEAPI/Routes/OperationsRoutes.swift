@@ -5,7 +5,8 @@ import HTTP
 enum OperationsRoutes {
     static func register(on router: inout Router, operations: OperationsService, serverMetrics: ServerMetrics,
                          openAPIDocument: String) {
-        router.get("/healthz") { _ in
+        // Answered on the event loops: probes and static documents wait for nothing.
+        router.immediate("/healthz") { _ in
             .json(Array(#"{"status":"ok"}"#.utf8))
         }
 
@@ -21,7 +22,7 @@ enum OperationsRoutes {
                            instance: request.requestID).response(headers: ["Retry-After": "5"])
         }
 
-        router.get("/metrics") { _ in
+        router.immediate("/metrics") { _ in
             var text = serverMetrics.exposition()
             let pool = operations.poolUsage
             text += "# HELP cme_db_pool_connections Database pool connections by state.\n"
@@ -36,12 +37,12 @@ enum OperationsRoutes {
         }
 
         let spec = Array(openAPIDocument.utf8)
-        router.get("/openapi.yaml") { _ in
+        router.immediate("/openapi.yaml") { _ in
             Response(status: 200, headers: ["Content-Type": "application/yaml"], body: spec)
         }
 
         let docs = Array(ReferencePage.render(openAPIDocument).utf8)
-        router.get("/docs") { _ in
+        router.immediate("/docs") { _ in
             Response(status: 200, headers: ["Content-Type": "text/html; charset=utf-8",
                                             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:"],
                      body: docs)

@@ -1,12 +1,18 @@
 /// A request handler. It always returns a response: errors are responses too.
 public typealias Handler = @Sendable (Request) async -> Response
 
+/// A handler that answers at once from what it holds (no database, no waiting): the server runs it on
+/// the event loop that read the request, with no task and no thread hop, as for `/healthz`.
+public typealias ImmediateHandler = @Sendable (Request) -> Response
+
 /// One route: a method, a pattern of literal and `{name}` segments, and the body limit for its requests.
 public struct Route: Sendable {
     public let method: String
     public let pattern: String
     public let bodyLimit: Int?
     public let handler: Handler
+    /// Set for a route registered with `immediate`: the same answer as `handler`, run on the loop.
+    public let immediate: ImmediateHandler?
 }
 
 /// What the router found for a method and path.
@@ -43,6 +49,17 @@ public struct Router: Sendable {
 
     /// Registers `handler` for `method` at `pattern` (e.g. `/v1/cases/{id}`). A `GET` route answers `HEAD` too.
     public mutating func add(_ method: String, _ pattern: String, bodyLimit: Int? = nil, _ handler: @escaping Handler) {
+        add(Route(method: method, pattern: pattern, bodyLimit: bodyLimit, handler: handler, immediate: nil))
+    }
+
+    /// Registers a `GET` route answered on the event loop (see `ImmediateHandler`). Only for answers
+    /// that take microseconds: the loop serves its other connections meanwhile.
+    public mutating func immediate(_ pattern: String, _ handler: @escaping ImmediateHandler) {
+        add(Route(method: "GET", pattern: pattern, bodyLimit: nil, handler: { handler($0) }, immediate: handler))
+    }
+
+    private mutating func add(_ route: Route) {
+        let (method, pattern) = (route.method, route.pattern)
         precondition(pattern.hasPrefix("/"), "route patterns start with /")
         // Copy on write: a copy of this router (one a server already holds, say) never sees the change.
         if !isKnownUniquelyReferenced(&root) { root = root.deepCopy() }
@@ -69,7 +86,7 @@ public struct Router: Sendable {
             }
         }
         precondition(node.routes[method] == nil, "duplicate route \(method) \(pattern)")
-        node.routes[method] = Route(method: method, pattern: pattern, bodyLimit: bodyLimit, handler: handler)
+        node.routes[method] = route
         patterns.append((method, pattern))
     }
 

@@ -214,7 +214,6 @@ extension EventLoop {
             return
         }
         c.handlerRoute = nil
-        c.transition(to: .awaitingHandler)
         c.deadline = 0
         let head = message.head
         let (path, query) = RequestTarget.split(head.pathAndQuery ?? Substring(head.target))
@@ -222,6 +221,12 @@ extension EventLoop {
                               query: RequestTarget.parseQuery(query), version: head.version, headers: head.headers,
                               body: message.body, trailers: message.trailers, pathParameters: parameters,
                               route: route.pattern, requestID: c.request.requestID)
+        if let immediate = route.immediate {
+            // Answered here, on the loop, as an answer from the head is.
+            respond(c, with: immediate(request))
+            return
+        }
+        c.transition(to: .awaitingHandler)
         let handler = route.handler
         let fd = c.fd, generation = c.generation
         Task { [self] in
