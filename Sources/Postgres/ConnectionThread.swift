@@ -7,13 +7,23 @@ import Synchronization
 /// Swift's cooperative thread pool (docs/architecture.md, "Database access rules"). Callers submit jobs and suspend on a
 /// `CheckedContinuation`; the thread runs jobs one at a time in submission order and resumes them.
 /// The thread ends after `stop()`, once the jobs submitted before it have run.
-final class ConnectionThread: Sendable {
+///
+/// It is also a task executor: a transaction runs its body with this thread as its preferred
+/// executor (`PostgresConnection.transaction`), so the body's code between statements runs here too,
+/// and each statement is a plain call on this thread (`run`), with no hop to it and back.
+final class ConnectionThread: TaskExecutor, Sendable {
     typealias Job = @Sendable (LibpqSession) -> Void
 
     private enum Item: Sendable {
         case job(Job)
+        case task(UnownedJob)
         case stop
     }
+
+    /// The session, touched only on this thread (by jobs, by `loop`, and by `run` called here).
+    private nonisolated(unsafe) let session = LibpqSession()
+    /// This thread's id once it runs (`pthread_self`), for `run` to know it is called here.
+    private let threadID = Atomic<UInt>(0)
 
     private struct Queue {
         var items: [Item] = []
@@ -39,9 +49,17 @@ final class ConnectionThread: Sendable {
         }
     }
 
-    /// Runs `work` on the connection thread and returns its result to the suspended caller.
+    /// Whether the caller runs on this thread (a transaction's body, which prefers it as executor).
+    private var isCurrent: Bool {
+        let id = threadID.load(ordering: .acquiring)
+        return id != 0 && pthread_equal(pthread_t(id), pthread_self()) != 0
+    }
+
+    /// Runs `work` on the connection thread and returns its result: called here, directly; from
+    /// elsewhere, as a job, the caller suspended until it has run.
     func run<T: Sendable>(_ work: @escaping @Sendable (LibpqSession) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        if isCurrent { return try work(session) }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let accepted = submit { session in
                 continuation.resume(with: Result { try work(session) })
             }
@@ -60,6 +78,22 @@ final class ConnectionThread: Sendable {
         if first { wakeUp.signal() }
     }
 
+    /// A task that prefers this thread continues here. Once the thread is stopping, it continues on
+    /// the global executor instead (never lost).
+    func enqueue(_ job: consuming ExecutorJob) {
+        let task = UnownedJob(job)
+        let accepted = queue.withLock { queue in
+            guard !queue.stopped else { return false }
+            queue.items.append(.task(task))
+            return true
+        }
+        if accepted {
+            wakeUp.signal()
+        } else {
+            globalConcurrentExecutor.enqueue(ExecutorJob(task))
+        }
+    }
+
     /// Queues `job`; false (and nothing queued) once the thread is stopping.
     func submit(_ job: @escaping Job) -> Bool {
         let accepted = queue.withLock { queue in
@@ -72,12 +106,14 @@ final class ConnectionThread: Sendable {
     }
 
     private func loop() {
-        let session = LibpqSession()
+        threadID.store(UInt(pthread_self()), ordering: .releasing)
         while true {
             wakeUp.wait()
             switch queue.withLock({ $0.items.removeFirst() }) {
             case .job(let job):
                 job(session)
+            case .task(let task):
+                task.runSynchronously(on: asUnownedTaskExecutor())
             case .stop:
                 session.finish()
                 return

@@ -104,7 +104,14 @@ public final class PostgresConnection: Sendable {
     /// rethrown). `BEGIN` goes with the body's first statement and the statements the body queued
     /// last (`sendWithNext`) with `COMMIT`, so a transaction of one statement takes two round trips.
     /// `.connectionLost` from `COMMIT` means the outcome is unknown. Not reentrant: do not nest.
+    ///
+    /// The body runs with the connection's thread as its preferred executor: its code and its
+    /// statements run there, one after another, with no thread hop per statement.
     public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(thread) { try await transactionHere(body) }
+    }
+
+    private func transactionHere<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         ahead.withLock {
             $0.statements.append(PostgresStatement(sql: "BEGIN", bindings: [], prepare: true))
             $0.holdsBegin = true
