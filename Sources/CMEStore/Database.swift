@@ -1,9 +1,27 @@
 import Postgres
+import Synchronization
 
 /// The store's handle on PostgreSQL: the connection pool every store shares.
 public final class Database: Sendable {
     /// Internal: services reach SQL only through `write`/`read` (UnitOfWork.swift).
     let pool: PostgresPool
+    /// Whether the pool's role bypasses row security (a superuser, or `BYPASSRLS`): -1 not known yet,
+    /// 0 no, 1 yes. Every connection of the pool logs in as the same role, so the first unit of work
+    /// asks once for all.
+    private let bypass = Atomic<Int8>(-1)
+
+    /// Whether units of work must take the `cme_tenant` role for row security to bind them.
+    func bypassesRowSecurity(_ connection: PostgresConnection) async throws -> Bool {
+        switch bypass.load(ordering: .relaxed) {
+        case 0: return false
+        case 1: return true
+        default:
+            let rows = try await connection.query("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            let bypasses = try rows.first?.decode(Bool?.self, at: 0) ?? false
+            bypass.store(bypasses ? 1 : 0, ordering: .relaxed)
+            return bypasses
+        }
+    }
 
     public init(url: String, poolSize: Int, acquireTimeout: Duration = .seconds(5)) {
         pool = PostgresPool(PostgresConfiguration(url: url, poolSize: poolSize, acquireTimeout: acquireTimeout))

@@ -134,15 +134,13 @@ public final class UnitOfWork: @unchecked Sendable {
     }
 
     /// Sets the tenant for this transaction and makes sure row security binds the session (a session
-    /// that would bypass it, a superuser's, takes the `cme_tenant` role for the transaction). Sent
-    /// with the unit's first statement, in one round trip. A read also sets `synchronous_commit =
-    /// off`: the audit events of reads may be lost in a crash's last moments, never a write's.
-    func begin(reading: Bool = false) {
+    /// that would bypass it, a superuser's, takes the `cme_tenant` role for the transaction), in one
+    /// statement sent with the unit's first. A read also sets `synchronous_commit = off`: the audit
+    /// events of reads may be lost in a crash's last moments, never a write's.
+    func begin(reading: Bool = false, bypassesRowSecurity: Bool) {
         connection.sendWithNext("""
-            SELECT set_config('app.la_code', \(actor.laCode), true),
-                   CASE WHEN (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
-                        THEN set_config('role', 'cme_tenant', true) END,
-                   \(sql: reading ? "set_config('synchronous_commit', 'off', true)" : "NULL")
+            SELECT set_config('app.la_code', \(actor.laCode), true)\(sql: bypassesRowSecurity ? ", set_config('role', 'cme_tenant', true)" : "")\
+            \(sql: reading ? ", set_config('synchronous_commit', 'off', true)" : "")
             """)
     }
 }
@@ -153,7 +151,7 @@ extension Database {
     public func write<T: Sendable>(as actor: Actor, _ body: (UnitOfWork) async throws -> T) async throws -> T {
         try await pool.transaction { conn in
             let unit = UnitOfWork(connection: conn, actor: actor)
-            unit.begin()
+            unit.begin(bypassesRowSecurity: try await bypassesRowSecurity(conn))
             let value = try await body(unit)
             guard unit.hasAuditEvents || unit.auditedEarly else { throw UnauditedWrite() }
             unit.writeAuditEvents()
@@ -171,7 +169,7 @@ extension Database {
         guard let claim = idempotency, let clientID = actor.clientID else { return try await write(as: actor, body) }
         return try await pool.transaction { conn in
             let unit = UnitOfWork(connection: conn, actor: actor)
-            unit.begin()
+            unit.begin(bypassesRowSecurity: try await bypassesRowSecurity(conn))
             do {
                 // Claim the key; a concurrent request with the same key waits here for the first to end.
                 let claimed = try await conn.execute("""
@@ -222,7 +220,7 @@ extension Database {
     public func read<T: Sendable>(as actor: Actor, _ body: (UnitOfWork) async throws -> T) async throws -> T {
         try await pool.transaction { conn in
             let unit = UnitOfWork(connection: conn, actor: actor)
-            unit.begin(reading: true)
+            unit.begin(reading: true, bypassesRowSecurity: try await bypassesRowSecurity(conn))
             let value = try await body(unit)
             if unit.hasAuditEvents {
                 unit.writeAuditEvents()
