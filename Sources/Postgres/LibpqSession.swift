@@ -81,9 +81,12 @@ final class LibpqSession {
 
     var isBroken: Bool { connection.map { PQstatus($0) != CONNECTION_OK } ?? true }
 
-    /// Statements prepared on this session, by SQL text and parameter types: each is parsed, analysed
-    /// and (after PostgreSQL's first few custom plans) planned once per session instead of once per
-    /// run. Bounded: past `preparedLimit` the session deallocates them all and starts again.
+    /// Statements prepared on this session, by SQL text and parameter types: each is parsed and
+    /// analysed once per session instead of once per run, and PostgreSQL keeps its plan when a
+    /// generic one costs no more than those made for the values (`plan_cache_mode = auto`: after
+    /// five runs; a plan is made again whenever `ANALYZE` changes its tables' statistics). An
+    /// unnamed statement (planned each run) gets a plan for its values every time. Bounded: past
+    /// `preparedLimit` the session deallocates them all and starts again.
     private var prepared: [PreparedKey: String] = [:]
     private var preparedCount = 0
     static let preparedLimit = 256
@@ -103,36 +106,14 @@ final class LibpqSession {
     }
 
     /// Runs statements in order and returns the last one's rows: one statement alone, several in one
-    /// round trip (`pipeline`). A prepared statement runs the generic plan the session made of it
-    /// (sessions start with `plan_cache_mode = force_generic_plan`, see `PostgresConfiguration`); a
-    /// statement planned each run goes between two settings of that mode, in the same round trip, so
-    /// that PostgreSQL plans it with its values.
+    /// round trip (`pipeline`).
     func run(_ statements: [PostgresStatement]) throws -> PostgresRows {
-        if statements.count == 1 && statements[0].prepare {
+        if statements.count == 1 {
             try send(statements[0])
             return try receive()
         }
-        var wire: [PostgresStatement] = []
-        var answer = 0
-        for statement in statements {
-            if statement.prepare {
-                wire.append(statement)
-            } else {
-                wire.append(Self.customPlans)
-                wire.append(statement)
-                wire.append(Self.genericPlans)
-            }
-            answer = statement.prepare ? wire.count - 1 : wire.count - 2
-        }
-        return try pipeline(wire, answer: answer)
+        return try pipeline(statements, answer: statements.count - 1)
     }
-
-    /// Local to the transaction (an implicit one spans a pipeline), so an error that ends it before
-    /// `genericPlans` runs also ends the setting.
-    private static let customPlans = PostgresStatement(sql: "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)",
-                                                       bindings: [], prepare: true)
-    private static let genericPlans = PostgresStatement(sql: "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)",
-                                                        bindings: [], prepare: true)
 
     /// Sends one statement with binary parameters, asking for binary results: prepared once and then
     /// executed by name, unless the statement says it is planned each run.

@@ -4,8 +4,7 @@ import CLibpq
 ///
 /// `url` is anything libpq accepts: a URI (`postgresql://user:pw@host:port/db?sslmode=...`) or a
 /// `key=value` string. On top of it every connection sets `client_encoding=UTF8`,
-/// `TimeZone=UTC`, `DateStyle=ISO` and `plan_cache_mode=force_generic_plan` (prepared statements
-/// are planned once per session; see `LibpqSession.run`) (appended to any `options` the URL has),
+/// `TimeZone=UTC` and `DateStyle=ISO` (appended to any `options` the URL has),
 /// `application_name`, `connect_timeout` and TCP keepalives; these win over the URL's own values.
 public struct PostgresConfiguration: Sendable {
     public var url: String
@@ -114,7 +113,7 @@ public struct PostgresConfiguration: Sendable {
     /// settings, which libpq lets override it because later keywords win.
     var connectionKeywords: [(String, String)] {
         let existingOptions = parsedParameters?.first { $0.key == "options" }?.value
-        let sessionOptions = [existingOptions, "-c TimeZone=UTC -c DateStyle=ISO -c plan_cache_mode=force_generic_plan"].compactMap { $0 }.joined(separator: " ")
+        let sessionOptions = [existingOptions, "-c TimeZone=UTC -c DateStyle=ISO"].compactMap { $0 }.joined(separator: " ")
         let seconds = max(2, Int((Double(connectTimeout.components.seconds) + Double(connectTimeout.components.attoseconds) / 1e18).rounded(.up)))
         return [
             ("dbname", url),

@@ -59,32 +59,6 @@ import Testing
         }
     }
 
-    /// Prepared statements run the session's generic plan; a statement planned each run is planned
-    /// with its values (custom plans for it alone, in a transaction as outside, after a failure too).
-    @Test func onlyAStatementPlannedEachRunGetsCustomPlans() async throws {
-        try await withTable { pool in
-            let mode: PostgresQuery = "SELECT current_setting('plan_cache_mode'), \(Int32(1))"
-            try await pool.withConnection { c in
-                let prepared = try await c.query(mode)[0].decode(String.self, at: 0)
-                #expect(prepared == "force_generic_plan")
-                let custom = try await c.query(mode.plannedEachRun())[0].decode(String.self, at: 0)
-                #expect(custom == "force_custom_plan")
-                let after = try await c.query(mode)[0].decode(String.self, at: 0)
-                #expect(after == "force_generic_plan")
-                let failing: PostgresQuery = "SELECT 1 / \(Int32(0))"
-                _ = await expectPostgresError { _ = try await c.query(failing.plannedEachRun()) }
-                let afterFailure = try await c.query(mode)[0].decode(String.self, at: 0)
-                #expect(afterFailure == "force_generic_plan")
-            }
-            let inside = try await pool.transaction { c -> [String] in
-                var seen = [try await c.query(mode.plannedEachRun())[0].decode(String.self, at: 0)]
-                seen.append(try await c.query(mode)[0].decode(String.self, at: 0))
-                return seen
-            }
-            #expect(inside == ["force_custom_plan", "force_generic_plan"])
-        }
-    }
-
     /// A statement that cannot be prepared reports its own error, inside a transaction as outside,
     /// and leaves nothing prepared; the session goes on.
     @Test func aStatementThatCannotBePreparedReportsItsOwnError() async throws {

@@ -83,8 +83,8 @@ public struct ExpectedArrivalStore: Sendable {
         for a in additions { rows.row { $0.add("a", a.addition); $0.add("c", a.child); $0.add("s", a.school) } }
         // Each addition probes the pending index for its child and school (the OFFSET 0 keeps the
         // planner from hashing every pending arrival of the council instead), and each row found is
-        // updated through the primary key, probed once per row of `m` (the plan is made once, for a
-        // few rows: with another path to `e` it would compare every row found with every other).
+        // updated through the primary key, the one path to `e` (with another, a plan made for a few
+        // rows compared every row found with every other: 1 s a batch).
         return try await unit.query("""
             WITH m AS MATERIALIZED (
                 SELECT x.a, p.id FROM \(sql: rows.source("x")),
@@ -109,12 +109,13 @@ public struct ExpectedArrivalStore: Sendable {
             for d in [p.born, p.born.withDayAndMonthSwapped].compactMap({ $0 }) where seen.insert(p.school + d.iso8601).inserted { rows.row { $0.add("s", p.school); $0.add("d", d) } }
         }
         // One probe of the pending index per school and birth date (OFFSET 0: never a hash of every
-        // pending arrival), each joined to its few children by primary key.
+        // pending arrival), each joined to its few children by primary key (`+ 0` keeps the children's
+        // birth-date index out of it: without statistics the planner drove the join from there).
         return try await unit.query("""
             SELECT e.id, e.school_urn, e.upn, e.first_name, e.last_name, e.date_of_birth
             FROM \(sql: rows.source("x")),
             LATERAL (SELECT p.id, p.school_urn, c.upn, c.first_name, c.last_name, c.date_of_birth
-                     FROM expected_arrivals p JOIN children c ON c.id = p.child_id AND c.date_of_birth = x.d
+                     FROM expected_arrivals p JOIN children c ON c.id = p.child_id AND c.date_of_birth + 0 = x.d
                      WHERE p.la_code = \(unit.actor.laCode) AND p.status = 'pending' AND p.school_urn = x.s AND p.child_born = x.d
                      OFFSET 0) e
             """).map { r in
