@@ -84,7 +84,7 @@ import TestSupport
         #expect(final.allSatisfy { $0.status == 201 })
         // Exactly once each: one notice per pupil, with the id its 201 gave.
         let stored = try await f.database.read(as: SecurityFixture.system("372")) { unit in
-            try await unit.query("SELECT id, pupil->>'first_name' FROM roll_notifications WHERE la_code = '372'").map {
+            try await unit.query("SELECT id, pupil::jsonb->>'first_name' FROM roll_notifications WHERE la_code = '372'").map {
                 (try $0.decode(UUID.self, at: 0).uuidString.lowercased(), try $0.decode(String.self, at: 1))
             }
         }

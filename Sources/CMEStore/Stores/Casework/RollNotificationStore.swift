@@ -75,9 +75,9 @@ public struct RollNotificationStore: Sendable {
     let unit: UnitOfWork
 
     static let columns: PostgresQuery = """
-        id, type, school_urn, event_date, received_at, received_on, submitted_by, child_id, pupil::text, parents::text, ground,
-        reported_ground, future_address::text, future_address_from, destination::text, notes, late, days_late, school_days_late,
-        calendar_approximate, flags, actions::text, seq
+        id, type, school_urn, event_date, received_at, received_on, submitted_by, child_id, pupil, parents, ground,
+        reported_ground, future_address, future_address_from, destination, notes, late, days_late, school_days_late,
+        calendar_approximate, flags, actions, seq
         """
 
     static func decode(_ r: PostgresRow) throws -> (RollNotificationRecord, Int64) {
@@ -177,11 +177,12 @@ public struct RollNotificationStore: Sendable {
             rows.row {
                 $0.add("id", n.id); $0.add("type", n.type.rawValue); $0.add("school_urn", n.schoolURN); $0.add("event_date", n.eventDate)
                 $0.add("received_at", n.receivedAt); $0.add("received_on", n.receivedOn); $0.add("submitted_by", n.submittedBy)
-                $0.add("child_id", n.childID); $0.json("pupil", StoreCoding.json(n.pupil)); $0.json("parents", StoreCoding.json(n.parents))
-                $0.add("ground", n.ground); $0.add("reported_ground", n.reportedGround); $0.json("future_address", StoreCoding.json(n.futureAddress))
-                $0.add("future_address_from", n.futureAddressFrom); $0.json("destination", StoreCoding.json(n.destination)); $0.add("notes", n.notes)
+                // The documents go in as the JSON text written here (text columns: migration 0016).
+                $0.add("child_id", n.childID); $0.add("pupil", StoreCoding.json(n.pupil)); $0.add("parents", StoreCoding.json(n.parents))
+                $0.add("ground", n.ground); $0.add("reported_ground", n.reportedGround); $0.add("future_address", StoreCoding.json(n.futureAddress))
+                $0.add("future_address_from", n.futureAddressFrom); $0.add("destination", StoreCoding.json(n.destination)); $0.add("notes", n.notes)
                 $0.add("late", n.late); $0.add("days_late", n.daysLate); $0.add("school_days_late", n.schoolDaysLate)
-                $0.add("calendar_approximate", n.calendarApproximate); $0.add("flags", n.flags.joined(separator: ",")); $0.json("actions", StoreCoding.json(n.actions))
+                $0.add("calendar_approximate", n.calendarApproximate); $0.add("flags", n.flags.joined(separator: ",")); $0.add("actions", StoreCoding.json(n.actions))
             }
         }
         unit.executeWithNext("""
