@@ -94,6 +94,8 @@ final class LibpqSession {
     private var lastPrepared: PreparedKey?
     /// An error met while preparing: the statement was not sent, and `receive()` reports it.
     private var failedToPrepare: PostgresError?
+    /// How many times the cache was deallocated whole (names taken before are then gone).
+    private var deallocations = 0
 
     private struct PreparedKey: Hashable {
         let sql: String
@@ -137,21 +139,30 @@ final class LibpqSession {
     /// setting), or the server could block writing results that no one reads until all is sent.
     private func pipeline(_ statements: [PostgresStatement], answer: Int) throws -> PostgresRows {
         let connection = try usableConnection()
-        // A statement new to the session is prepared first, in a round trip of its own (once).
+        // A statement new to the session is prepared first, in a round trip of its own (once). Should
+        // one of them find the cache full and deallocate it, the names taken before are gone too:
+        // take them all again.
         var names: [String?] = []
-        for statement in statements {
-            guard statement.prepare else {
-                names.append(nil)
-                continue
+        while true {
+            let deallocationsBefore = deallocations
+            names = []
+            for statement in statements {
+                guard statement.prepare else {
+                    names.append(nil)
+                    continue
+                }
+                names.append(try preparedName(for: PreparedKey(statement), on: connection))
+                if let failure = failedToPrepare {
+                    failedToPrepare = nil
+                    throw failure
+                }
             }
-            names.append(try preparedName(for: PreparedKey(statement), on: connection))
-            if let failure = failedToPrepare {
-                failedToPrepare = nil
-                throw failure
-            }
+            // A second pass cannot deallocate again: the cache then holds these statements only.
+            if deallocations == deallocationsBefore { break }
         }
         guard PQenterPipelineMode(connection) == 1 else { throw PostgresError.client(Self.errorMessage(connection)) }
-        defer { if PQpipelineStatus(connection) != PQ_PIPELINE_OFF { _ = PQexitPipelineMode(connection) } }
+        // `self.connection`, not `connection`: a COPY answer below closes the session.
+        defer { if let open = self.connection, PQpipelineStatus(open) != PQ_PIPELINE_OFF { _ = PQexitPipelineMode(open) } }
         for (statement, name) in zip(statements, names) {
             try dispatch(statement, name: name, on: connection)
         }
@@ -260,6 +271,7 @@ final class LibpqSession {
                 return nil   // inside a failed transaction: sent unnamed, it reports why
             }
             prepared.removeAll(keepingCapacity: true)
+            deallocations += 1
         }
         preparedCount += 1
         let name = "cme_\(preparedCount)"

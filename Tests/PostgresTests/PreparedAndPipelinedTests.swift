@@ -115,6 +115,26 @@ import Testing
         }
     }
 
+    /// A round trip whose new statement finds the cache full: the cache is deallocated, and the
+    /// statements of the round trip prepared before it are prepared again, not sent by a lost name.
+    @Test func aRoundTripThatFillsTheCacheStillRunsWhole() async throws {
+        try await withTable { pool in
+            try await pool.withConnection { c in
+                // BEGIN is prepared by a first transaction; then the cache is filled to its bound.
+                try await c.transaction { c in _ = try await c.query("SELECT 1") }
+                let held = try await c.query("SELECT count(*) FROM pg_prepared_statements")[0].decode(Int.self, at: 0)
+                for n in 0..<(256 - held) { _ = try await c.query("SELECT $1::int + \(n)", parameters: [Int32(1)]) }
+                let count = try await c.transaction { c -> Int in
+                    c.sendWithNext("INSERT INTO notes VALUES (\(Int32(7)), \("at the bound"))")
+                    return try await c.query("SELECT count(*) FROM notes WHERE body = \("at the bound")")[0].decode(Int.self, at: 0)
+                }
+                #expect(count == 1)
+                let left = try await c.query("SELECT count(*) FROM pg_prepared_statements")[0].decode(Int.self, at: 0)
+                #expect(left < 10, "the full cache was deallocated: \(left) left")
+            }
+        }
+    }
+
     /// Statements sent with the next: they run first, in order, in its round trip; one that fails
     /// stops the rest, its error is the next statement's, and the transaction leaves nothing.
     @Test func statementsSentWithTheNextRunFirstAndTheirErrorsAreItsOwn() async throws {
