@@ -4,6 +4,11 @@
 -- (matched: responses a script's own response hook counted in its global `matched`, or -1).
 local threads = {}
 
+-- BENCH_PACE_MS: each connection waits that long before each request (a fixed offered load, for the
+-- latency at part of the peak) instead of sending the next at once.
+local pace = tonumber(os.getenv("BENCH_PACE_MS") or "")
+if pace then function delay() return pace end end
+
 function setup(thread)
   table.insert(threads, thread)
   thread:set("thread_number", #threads)
