@@ -116,6 +116,8 @@ final class ConnectionThread: TaskExecutor, Sendable {
                 task.runSynchronously(on: asUnownedTaskExecutor())
             case .stop:
                 session.finish()
+                // The id may be another thread's later: nothing may take that one for this.
+                threadID.store(0, ordering: .releasing)
                 return
             }
         }

@@ -53,7 +53,7 @@ public struct Router: Sendable {
     }
 
     /// Registers a `GET` route answered on the event loop (see `ImmediateHandler`). Only for answers
-    /// that take microseconds: the loop serves its other connections meanwhile.
+    /// that take microseconds: the loop's other connections wait meanwhile.
     public mutating func immediate(_ pattern: String, _ handler: @escaping ImmediateHandler) {
         add(Route(method: "GET", pattern: pattern, bodyLimit: nil, handler: { handler($0) }, immediate: handler))
     }
