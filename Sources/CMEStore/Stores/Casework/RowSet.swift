@@ -13,12 +13,8 @@ import Runtime
 ///     for c in children { rows.row { $0.add("id", c.id); $0.add("upn", c.upn) } }
 ///     "INSERT INTO t (id, upn) SELECT id, upn FROM \(sql: rows.source("x"))"
 ///
-/// Every row adds the same columns in the same order (checked). A statement with a RowSet is planned
-/// each run (`PostgresQuery.plannedEachRun()`), never kept prepared: a kept plan is made from the
-/// statistics of the moment, and the tables a batch writes grow fast (a plan made on a new
-/// council's empty tables, kept while a 100,000-pupil roll was loaded, took 3.6 s a batch instead of
-/// 40 ms). Its plan then follows the tables' real size. Planning it costs about a millisecond, once
-/// per batch of up to 5,000.
+/// Every row adds the same columns in the same order (checked). How the statement is planned: see
+/// `source`.
 struct RowSet {
     private struct Column {
         var name: String
@@ -67,14 +63,45 @@ struct RowSet {
     /// JSON text, stored as `jsonb`.
     mutating func json(_ name: String, _ text: String?) { add(name, text.map(PostgresJSONB.init)) }
 
-    /// `unnest($1::uuid[], $2::text[], …) AS alias(id, upn, …)`, the arrays bound as parameters.
+    /// `unnest($1::uuid[], $2::text[], …) AS alias(id, upn, …)`, the arrays bound as parameters, and
+    /// planned each run (`PostgresQuery.plannedEachRun()`): a kept plan is made from the statistics of
+    /// its moment, and the tables a batch writes grow fast (a plan made on a new council's empty
+    /// tables, kept while a 100,000-pupil roll was loaded, took seconds a batch instead of 40 ms), so
+    /// its plan follows the tables' real size, for about a millisecond a batch.
+    ///
+    /// One row (a single notice) is `(VALUES ($1::uuid, $2::text, …)) AS alias(id, upn, …)` instead:
+    /// a statement whose plan does not depend on how many rows it carries, prepared and kept like
+    /// any other, so that a single notice plans nothing.
     func source(_ alias: String) -> PostgresQuery {
+        let names = PostgresQuery(sql: columns.map(\.name).joined(separator: ", "))
+        if count == 1 {
+            var row: PostgresQuery = "(VALUES ("
+            for (i, c) in columns.enumerated() {
+                row = "\(sql: row)\(sql: i == 0 ? "" : ", ")\(OneValue(column: c))::\(sql: PostgresQuery(sql: c.elementType.description))"
+            }
+            return "\(sql: row))) AS \(sql: PostgresQuery(sql: alias))(\(sql: names))"
+        }
         var query: PostgresQuery = "unnest("
         for (i, c) in columns.enumerated() {
             query = "\(sql: query)\(sql: i == 0 ? "" : ", ")\(BinaryArray(column: c, count: count))::\(sql: PostgresQuery(sql: c.arrayType.description))"
         }
-        let source: PostgresQuery = "\(sql: query)) AS \(sql: PostgresQuery(sql: alias))(\(sql: PostgresQuery(sql: columns.map(\.name).joined(separator: ", "))))"
+        let source: PostgresQuery = "\(sql: query)) AS \(sql: PostgresQuery(sql: alias))(\(sql: names))"
         return source.plannedEachRun()
+    }
+
+    /// The one value of a one-row column, in binary, its type named by the cast in the statement.
+    private struct OneValue: PostgresEncodable {
+        static var postgresDataType: PostgresDataType { .unspecified }
+        let bytes: [UInt8]?
+
+        init(column c: Column) {
+            // The payload holds one element: its length (-1 for NULL), then its bytes.
+            let length = c.payload.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            bytes = length == UInt32.max ? nil : Array(c.payload.dropFirst(4))
+        }
+
+        var isPostgresNull: Bool { bytes == nil }
+        func encodePostgres(into buffer: inout [UInt8]) { buffer.append(contentsOf: bytes ?? []) }
     }
 
     /// One column in the binary array format (one dimension, from 1), its type named by the cast
