@@ -6,10 +6,10 @@
 ///
 /// Text that really is SQL (a trusted fragment built from constants) goes in with `\(sql: …)`.
 ///
-/// A connection prepares each statement once and reuses it, plan included (see `LibpqSession`). A
-/// statement whose best plan depends on its values (thousands of rows in array parameters, a
-/// report's date range) is marked `plannedEachRun()`, and a fragment so marked marks the statement it
-/// goes into.
+/// A connection prepares each statement once and reuses it, and PostgreSQL may keep its plan (see
+/// `LibpqSession`). A statement whose best plan depends on its values or on the tables' size of the
+/// moment (thousands of rows in array parameters, a report's date range) is marked
+/// `plannedEachRun()`, and a fragment so marked marks the statement it goes into.
 public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
     public private(set) var sql: String
     public private(set) var parameters: [any PostgresEncodable]
