@@ -102,16 +102,8 @@ public final class UnitOfWork: @unchecked Sendable {
         writeAuditEvents()
         _ = try await connection.query("SELECT set_config('app.la_code', \(laCode), true)")
         let value = try await body()
-        if !events.isEmpty {
-            try await connection.execute("""
-                INSERT INTO audit_events (la_code, client_id, role, action, subject_type, subject_id, request_id)
-                SELECT \(laCode), \(actor.clientID), \(actor.role), action, subject_type, subject_id, \(actor.requestID)
-                FROM unnest(\(events.map(\.action)), \(events.map(\.subjectType)), \(events.map(\.subjectID)))
-                     AS e(action, subject_type, subject_id)
-                """)
-            events.removeAll()
-            auditedEarly = true
-        }
+        // Written before the tenant goes back (the events are that council's).
+        writeAuditEvents(in: laCode)
         _ = try await connection.query("SELECT set_config('app.la_code', \(actor.laCode), true)")
         return value
     }
@@ -120,13 +112,14 @@ public final class UnitOfWork: @unchecked Sendable {
     private(set) var auditedEarly = false
 
     /// One insert of all the recorded events (arrays unnested, so any number costs seven parameters),
-    /// sent with the unit's next statement (its commit, usually) in one round trip.
-    func writeAuditEvents() {
+    /// sent with the unit's next statement (its commit, usually) in one round trip. They are the
+    /// unit's council's, or `laCode`'s inside `inCouncil`.
+    func writeAuditEvents(in laCode: String? = nil) {
         guard !events.isEmpty else { return }
         auditedEarly = true
         connection.sendWithNext("""
             INSERT INTO audit_events (la_code, client_id, role, action, subject_type, subject_id, request_id)
-            SELECT \(actor.laCode), \(actor.clientID), \(actor.role), action, subject_type, subject_id, \(actor.requestID)
+            SELECT \(laCode ?? actor.laCode), \(actor.clientID), \(actor.role), action, subject_type, subject_id, \(actor.requestID)
             FROM unnest(\(events.map(\.action)), \(events.map(\.subjectType)), \(events.map(\.subjectID)))
                  AS e(action, subject_type, subject_id)
             """)

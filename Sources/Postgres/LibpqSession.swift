@@ -175,37 +175,58 @@ final class LibpqSession {
         // Each statement's results end with a null result; statements after a failure answer
         // PIPELINE_ABORTED; the sync point answers last.
         for index in statements.indices where PQstatus(connection) == CONNECTION_OK {
-            while let result = PQgetResult(connection) {
-                defer { PQclear(result) }
-                switch PQresultStatus(result) {
-                case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                    if index == answer { answered = Self.rows(from: result) }
-                case PGRES_PIPELINE_ABORTED:
-                    break
-                case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
-                    finish()
-                    throw PostgresError.client("COPY is not supported by this client")
-                default:
-                    if failure == nil { failure = (Self.error(from: result), index) }
-                }
-            }
+            let (rows, error) = try results(on: connection)
+            if index == answer { answered = rows }
+            if let error, failure == nil { failure = (error, index) }
         }
         while PQstatus(connection) == CONNECTION_OK, let result = PQgetResult(connection) {
             let status = PQresultStatus(result)
             PQclear(result)
             if status == PGRES_PIPELINE_SYNC { break }
         }
+        let failed = failure.flatMap { names[$0.index] == nil ? nil : PreparedKey(statements[$0.index]) }
+        return try conclude(answered, failure: failure?.error, of: failed, on: connection)
+    }
+
+    /// One statement's results, up to the null result that ends them: its rows (the last set) and
+    /// its error (the first). A statement skipped after an earlier failure of its pipeline has
+    /// neither.
+    private func results(on connection: OpaquePointer) throws -> (rows: PostgresRows?, failure: PostgresError?) {
+        var rows: PostgresRows?
+        var failure: PostgresError?
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                rows = Self.rows(from: result)
+            case PGRES_PIPELINE_ABORTED:
+                break
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                // COPY would leave the connection mid-protocol; drop it rather than guess.
+                finish()
+                throw PostgresError.client("COPY is not supported by this client")
+            default:
+                failure = failure ?? Self.error(from: result)
+            }
+        }
+        return (rows, failure)
+    }
+
+    /// The end of a round trip: notes the transaction status, then throws a lost connection or the
+    /// statement's failure (forgetting the prepared statement it made stale), else returns the rows.
+    private func conclude(_ rows: PostgresRows?, failure: PostgresError?, of statement: PreparedKey?,
+                          on connection: OpaquePointer) throws -> PostgresRows {
         lastTransactionStatus = PQtransactionStatus(connection)
         if PQstatus(connection) != CONNECTION_OK {
-            let lost = failure?.error ?? PostgresError.connectionLost(Self.errorMessage(connection))
+            let lost = failure ?? PostgresError.connectionLost(Self.errorMessage(connection))
             throw lost.kind == .connectionLost ? lost : lost.with(kind: .connectionLost)
         }
         if let failure {
-            forgetPrepared(after: failure.error, statement: names[failure.index] == nil ? nil : PreparedKey(statements[failure.index]))
-            throw failure.error
+            forgetPrepared(after: failure, statement: statement)
+            throw failure
         }
-        guard let answered else { throw PostgresError.connectionLost(Self.errorMessage(connection)) }
-        return answered
+        guard let rows else { throw PostgresError.connectionLost(Self.errorMessage(connection)) }
+        return rows
     }
 
     /// Puts one statement on the wire, by its prepared name or unnamed. The parameter bytes live in
@@ -312,6 +333,7 @@ final class LibpqSession {
     /// `PQsendQuery`), for migrations. Results are read with `receive()`; the first error wins.
     func sendScript(_ sql: String) throws {
         let connection = try usableConnection()
+        lastPrepared = nil
         guard PQsendQuery(connection, sql) == 1 else {
             let message = Self.errorMessage(connection)
             throw PQstatus(connection) == CONNECTION_OK ? PostgresError.client(message) : PostgresError.connectionLost(message)
@@ -325,32 +347,8 @@ final class LibpqSession {
             failedToPrepare = nil
             throw failure
         }
-        var rows: PostgresRows?
-        var failure: PostgresError?
-        while let result = PQgetResult(connection) {
-            defer { PQclear(result) }
-            switch PQresultStatus(result) {
-            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                rows = Self.rows(from: result)
-            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
-                // COPY would leave the connection mid-protocol; drop it rather than guess.
-                finish()
-                throw PostgresError.client("COPY is not supported by this client")
-            default:
-                failure = failure ?? Self.error(from: result)
-            }
-        }
-        lastTransactionStatus = PQtransactionStatus(connection)
-        if PQstatus(connection) != CONNECTION_OK {
-            let lost = failure ?? PostgresError.connectionLost(Self.errorMessage(connection))
-            throw lost.kind == .connectionLost ? lost : lost.with(kind: .connectionLost)
-        }
-        if let failure {
-            forgetPrepared(after: failure, statement: lastPrepared)
-            throw failure
-        }
-        guard let rows else { throw PostgresError.connectionLost(Self.errorMessage(connection)) }
-        return rows
+        let (rows, failure) = try results(on: connection)
+        return try conclude(rows, failure: failure, of: lastPrepared, on: connection)
     }
 
     /// Open, healthy and outside any transaction: fit to lend again as it is. Local state only, no I/O.
