@@ -46,7 +46,9 @@ extension JSONValue {
             out.append(0x5D)
         case .object(let o):
             out.append(0x7B)
-            for (i, (k, v)) in o.sorted(by: { $0.key < $1.key }).enumerated() {
+            // Keys in the order of their UTF-8 bytes (for ASCII keys, every key the service writes,
+            // the same as String's order, without its Unicode comparison).
+            for (i, (k, v)) in o.sorted(by: { Self.bytesPrecede($0.key, $1.key) }).enumerated() {
                 if i > 0 { out.append(0x2C) }
                 Self.writeString(k, to: &out)
                 out.append(0x3A)
@@ -56,18 +58,38 @@ extension JSONValue {
         }
     }
 
+    /// Whether `a`'s UTF-8 bytes sort before `b`'s.
+    static func bytesPrecede(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
+    }
+
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
+        // Most strings need no escape: copied whole.
+        let plain = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain == true { out.append(0x22); return }
         for b in s.utf8 {
             switch b {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x0D: out += [0x5C, 0x72]
-            case 0x09: out += [0x5C, 0x74]
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
             case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out += [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+                let hex: StaticString = "0123456789abcdef"
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
+                out.append(hex.utf8Start[Int(b >> 4)]); out.append(hex.utf8Start[Int(b & 0xF)])
             default: out.append(b)
             }
         }

@@ -101,11 +101,13 @@ public struct RollNotificationService: Sendable {
             PupilKey(upn: n.pupil.upn, firstNameKey: NameNormalisation.compact(n.pupil.firstName),
                      lastNameKey: NameNormalisation.compact(n.pupil.lastName), dateOfBirth: n.pupil.dateOfBirth)
         }
-        var (children, born) = try await store.knownChildren(todo.map { key(results[$0].pending!) })
+        var keys = [PupilKey?](repeating: nil, count: results.count)   // normalised once per notice
+        for i in todo { keys[i] = key(results[i].pending!) }
+        var (children, born) = try await store.knownChildren(todo.map { keys[$0]! })
         var newChildren: [ChildRow] = []
         var newByUPN: [String: UUID] = [:]   // one record per UPN, however the batch spells the name
         for i in todo {
-            let n = results[i].pending!, k = key(n)
+            let n = results[i].pending!, k = keys[i]!
             guard children[k] == nil else { continue }
             if let upn = n.pupil.upn, let id = newByUPN[upn] { children[k] = id; continue }
             var row = ChildService.newRow(upn: nil, firstName: n.pupil.firstName, lastName: n.pupil.lastName, dateOfBirth: n.pupil.dateOfBirth,
@@ -121,7 +123,7 @@ public struct RollNotificationService: Sendable {
         for c in newChildren { unit.audit("create", subjectType: "child", subjectID: c.id.lowercasedString) }
 
         // The notices, flagged with their lateness.
-        var records: [Int: RollNotificationRecord] = [:]
+        var records = [RollNotificationRecord?](repeating: nil, count: results.count)
         // Most notices of a batch share a handful of event dates: each lateness is counted once.
         var lateness: [String: (Lateness, Int)] = [:]
         for i in todo {
@@ -131,7 +133,7 @@ public struct RollNotificationService: Sendable {
             lateness[lateKey] = (late, daysLate)
             records[i] = RollNotificationRecord(
                 id: TimeOrderedID.make(), type: n.type, schoolURN: n.schoolURN.value, eventDate: n.eventDate, receivedAt: rules.now, receivedOn: rules.today,
-                submittedBy: caller.clientID, childID: children[key(n)]!, pupil: n.pupilJSON,
+                submittedBy: caller.clientID, childID: children[keys[i]!]!, pupil: n.pupilJSON,
                 parents: n.parentsJSON, ground: n.ground?.ground.rawValue, reportedGround: n.ground?.reportedCode,
                 futureAddress: n.futureAddress?.json, futureAddressFrom: n.futureAddressFrom,
                 destination: n.destinationJSON, notes: n.notes, late: late.isLate, daysLate: daysLate,
