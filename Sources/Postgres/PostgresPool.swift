@@ -63,7 +63,8 @@ public final class PostgresPool: Sendable {
 
     private struct Waiter {
         let claim: Claim
-        var timer: Task<Void, Never>?
+        /// When it fails with `.poolTimeout` unless a connection was granted first.
+        let deadline: ContinuousClock.Instant
     }
 
     private struct State {
@@ -72,13 +73,17 @@ public final class PostgresPool: Sendable {
         var connections: [Machine.ConnectionID: PostgresConnection] = [:]
         var nextWaiterID = 0
         var lastConnectError: PostgresError?
+        /// Whether the one task that fails overdue waiters is running (`watchDeadlines`). It runs
+        /// while anyone waits, so a busy pool keeps one timer, not one per waiter: each per-waiter
+        /// timer outlived its waiter until it fired, and under load they held tens of MiB.
+        var watching = false
     }
 
     /// What to do once the lock is released.
     private enum Effect {
         case grant(Claim, PostgresConnection)
         case fail(Claim, any Error)
-        case cancelTimer(Task<Void, Never>)
+        case watchDeadlines
         case connect(Machine.ConnectionID)
         case connectAfter(Machine.ConnectionID, Duration)
         case close(PostgresConnection)
@@ -94,7 +99,6 @@ public final class PostgresPool: Sendable {
 
     deinit {
         state.withLock { state in
-            for waiter in state.waiters.values { waiter.timer?.cancel() }
             for connection in state.connections.values { connection.closeSoon() }
         }
     }
@@ -181,12 +185,13 @@ public final class PostgresPool: Sendable {
                     case .rejected:
                         return [.fail(claim, Self.shutDownError)]
                     case .queued(let actions):
-                        let timer = Task { [weak self] in
-                            try? await Task.sleep(for: timeout)
-                            if !Task.isCancelled { self?.waiterTimedOut(waiterID) }
+                        state.waiters[waiterID] = Waiter(claim: claim, deadline: .now + timeout)
+                        var effects = Self.translate(actions, in: &state)
+                        if !state.watching {
+                            state.watching = true
+                            effects.append(.watchDeadlines)
                         }
-                        state.waiters[waiterID] = Waiter(claim: claim, timer: timer)
-                        return Self.translate(actions, in: &state)
+                        return effects
                     }
                 }
                 _ = perform(effects)
@@ -194,7 +199,7 @@ public final class PostgresPool: Sendable {
         } onCancel: {
             let effects = state.withLock { state -> [Effect] in
                 guard state.machine.waiterCancelled(waiterID), let waiter = state.waiters.removeValue(forKey: waiterID) else { return [] }
-                return [.fail(waiter.claim, CancellationError())] + (waiter.timer.map { [.cancelTimer($0)] } ?? [])
+                return [.fail(waiter.claim, CancellationError())]
             }
             _ = perform(effects)
         }
@@ -210,10 +215,28 @@ public final class PostgresPool: Sendable {
         _ = perform(effects)
     }
 
-    private func waiterTimedOut(_ waiterID: Machine.WaiterID) {
+    /// The earliest deadline of anyone waiting, or nil, when no one waits, after which the watcher
+    /// ends (and the next waiter starts another). Every waiter waits the same `acquireTimeout`, so one
+    /// queued later never has an earlier deadline than the one the watcher sleeps towards.
+    private func nextDeadline() -> ContinuousClock.Instant? {
+        state.withLock { state in
+            let earliest = state.waiters.values.lazy.map(\.deadline).min()
+            if earliest == nil { state.watching = false }
+            return earliest
+        }
+    }
+
+    /// Fails every waiter whose deadline has passed.
+    private func failOverdueWaiters() {
+        let now = ContinuousClock.now
         let effects = state.withLock { state -> [Effect] in
-            guard state.machine.waiterTimedOut(waiterID), let waiter = state.waiters.removeValue(forKey: waiterID) else { return [] }
-            return [.fail(waiter.claim, timeoutError(lastConnectError: state.lastConnectError))]
+            let overdue = state.waiters.filter { $0.value.deadline <= now }.map(\.key)
+            var effects: [Effect] = []
+            for waiterID in overdue {
+                guard state.machine.waiterTimedOut(waiterID), let waiter = state.waiters.removeValue(forKey: waiterID) else { continue }
+                effects.append(.fail(waiter.claim, timeoutError(lastConnectError: state.lastConnectError)))
+            }
+            return effects
         }
         _ = perform(effects)
     }
@@ -264,7 +287,6 @@ public final class PostgresPool: Sendable {
                 guard let waiter = state.waiters.removeValue(forKey: waiterID), let connection = state.connections[id] else {
                     preconditionFailure("lease of \(id) to \(waiterID) without both")
                 }
-                if let timer = waiter.timer { effects.append(.cancelTimer(timer)) }
                 effects.append(.grant(waiter.claim, connection))
             case .connect(let id):
                 effects.append(.connect(id))
@@ -274,7 +296,6 @@ public final class PostgresPool: Sendable {
                 if let connection = state.connections.removeValue(forKey: id) { effects.append(.close(connection)) }
             case .fail(let waiterID, .shutDown):
                 if let waiter = state.waiters.removeValue(forKey: waiterID) {
-                    if let timer = waiter.timer { effects.append(.cancelTimer(timer)) }
                     effects.append(.fail(waiter.claim, shutDownError))
                 }
             }
@@ -303,8 +324,13 @@ public final class PostgresPool: Sendable {
                 }
             case .fail(let claim, let error):
                 claim.fail(error)
-            case .cancelTimer(let timer):
-                timer.cancel()
+            case .watchDeadlines:
+                Task { [weak self] in
+                    while let deadline = self?.nextDeadline() {
+                        try? await Task.sleep(until: deadline, clock: .continuous)
+                        self?.failOverdueWaiters()
+                    }
+                }
             case .connect(let id):
                 Task { await self.openConnection(id) }
             case .connectAfter(let id, let delay):

@@ -66,6 +66,50 @@ import Testing
         }
     }
 
+    /// One watcher times out every waiter (no timer per waiter): each at its own deadline, not at the
+    /// first one's or a later one's, and a waiter queued after the queue emptied (the watcher gone) too.
+    @Test func eachWaiterTimesOutAtItsOwnDeadline() async throws {
+        try await withPool(size: 1, acquireTimeout: .milliseconds(600)) { pool in
+            for attempt in 1...30 {   // open the one connection first, as above
+                do {
+                    _ = try await pool.query("SELECT 0")
+                    break
+                } catch let error as PostgresError where error.kind == .poolTimeout && attempt < 30 {
+                    continue
+                }
+            }
+            let holding = Task {
+                try await pool.withConnection { c in try await c.query("SELECT pg_sleep(4)") }
+            }
+            try await waitUntil("the holder has the connection") { pool.statistics.inUse == 1 }
+            let start = ContinuousClock.now
+            /// Queues a caller after `delay` and returns when (since `start`) and how it failed.
+            func waiter(after delay: Duration) -> Task<(Duration, PostgresError.Kind?), Never> {
+                Task {
+                    try? await Task.sleep(for: delay)
+                    let error = await expectPostgresError { _ = try await pool.query("SELECT 1") }
+                    return (elapsed(since: start), error?.kind)
+                }
+            }
+            let first = waiter(after: .zero), second = waiter(after: .milliseconds(300))
+            let (firstAt, firstKind) = await first.value
+            let (secondAt, secondKind) = await second.value
+            #expect(firstKind == .poolTimeout && secondKind == .poolTimeout)
+            #expect(firstAt >= .milliseconds(550) && firstAt < .milliseconds(850), "first failed at \(firstAt)")
+            #expect(secondAt >= .milliseconds(850), "second failed at \(secondAt), before its own deadline")
+            #expect(secondAt - firstAt >= .milliseconds(200), "second failed \(secondAt - firstAt) after the first")
+            #expect(pool.statistics.waiting == 0)
+            // The queue is empty; a new waiter starts a new watcher and still fails within its bound.
+            let third = waiter(after: .zero)
+            let thirdStart = ContinuousClock.now
+            let (_, thirdKind) = await third.value
+            #expect(thirdKind == .poolTimeout)
+            #expect(elapsed(since: thirdStart) < .milliseconds(1500))
+            _ = try await holding.value
+            #expect(try await pool.query("SELECT 2")[0].decode(Int32.self, at: 0) == 2)
+        }
+    }
+
     @Test func serverDownFailsWithinTheBoundInsteadOfHanging() async throws {
         // Nothing listens on port 1 of loopback: every connect is refused.
         try await withPool(size: 2, acquireTimeout: .milliseconds(500), url: "postgresql://cme:x@127.0.0.1:1/none") { pool in
