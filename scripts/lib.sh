@@ -26,6 +26,14 @@ apt_install() {
 ensure_build_deps() { apt_install libpq-dev pkg-config; }
 ensure_server_deps() { apt_install postgresql libpq-dev pkg-config; }
 
+# The release build that make run, the bench and the contract test run is the one the container ships
+# (docker/Dockerfile): the Swift runtime and Foundation linked into the binary, so that nothing but libc,
+# libpq and their libraries is loaded at run time. The service then starts about 6 MiB smaller in
+# memory than with the toolchain's shared libraries. Every script builds with the same flags: a release
+# build with other flags rebuilds everything.
+RELEASE_BUILD=(-c release --product cme-tracker --static-swift-stdlib)
+release_bin() { echo "$(swift build -c release --show-bin-path)/cme-tracker"; }
+
 # pg_bin NAME: path of a PostgreSQL server binary (Debian keeps them out of PATH).
 pg_bin() {
   local name=$1 dir
