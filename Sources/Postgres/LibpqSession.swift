@@ -37,6 +37,11 @@ final class LibpqSession {
     /// The transaction status after the last completed statement, to know whether a connection
     /// found dead while idle can be replaced transparently.
     private var lastTransactionStatus = PQTRANS_IDLE
+    /// A statement sent more than `outgrowLimit` bytes of parameters (a batch's set of rows). libpq
+    /// grew its output buffer to hold them and keeps it, a few MiB, as long as the connection lives;
+    /// so the pool retires this connection once it has sat idle a while (`outgrownIdleLimit`).
+    private(set) var outgrown = false
+    static let outgrowLimit = 1 << 20
 
     deinit { finish() }
 
@@ -71,6 +76,7 @@ final class LibpqSession {
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         self.connection = connection
         lastTransactionStatus = PQTRANS_IDLE
+        outgrown = false
         prepared.removeAll()
     }
 
@@ -235,6 +241,7 @@ final class LibpqSession {
     private func dispatch(_ statement: PostgresStatement, name: String?, on connection: OpaquePointer) throws {
         let bindings = statement.bindings
         let total = bindings.reduce(0) { $0 + ($1.bytes?.count ?? 0) }
+        if total > Self.outgrowLimit { outgrown = true }
         let storage = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: 1)
         defer { storage.deallocate() }
         var values: [UnsafePointer<CChar>?] = []

@@ -114,6 +114,14 @@ struct PoolStateMachine: Sendable {
         return handOver(id)
     }
 
+    /// Closes `id` if it is idle (a connection the pool retires); nothing when it is lent or gone.
+    mutating func retire(_ id: ConnectionID) -> [Action] {
+        guard connections[id] == .idle else { return [] }
+        connections[id] = nil
+        idle.removeAll { $0 == id }
+        return [.close(id)]
+    }
+
     mutating func connected(_ id: ConnectionID) -> [Action] {
         guard connections[id] == .connecting else { return [.close(id)] }
         consecutiveConnectFailures = 0

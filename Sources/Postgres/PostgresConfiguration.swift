@@ -19,6 +19,9 @@ public struct PostgresConfiguration: Sendable {
     /// Reconnect back-off: first delay, doubling per consecutive failure, capped.
     public var reconnectInitialDelay: Duration = .milliseconds(50)
     public var reconnectMaximumDelay: Duration = .seconds(2)
+    /// How long a connection whose buffers a large statement grew may sit idle before the pool
+    /// closes it (a new one is opened when needed). Not at once: a busy batch client reuses it.
+    public var outgrownIdleLimit: Duration = .seconds(5)
 
     public init(url: String, poolSize: Int = 4, acquireTimeout: Duration = .seconds(5),
                 connectTimeout: Duration = .seconds(5), applicationName: String = "cme-tracker") {

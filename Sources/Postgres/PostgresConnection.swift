@@ -17,6 +17,9 @@ public final class PostgresConnection: Sendable {
     /// thread before the statement's caller resumes), so that returning it to the pool needs no
     /// further trip to that thread in the usual case.
     private let idleAndHealthy = Atomic<Bool>(true)
+    private let outgrownFlag = Atomic<Bool>(false)
+    /// Whether a statement it sent was large enough to grow libpq's buffers (`LibpqSession.outgrown`).
+    var isOutgrown: Bool { outgrownFlag.load(ordering: .acquiring) }
     /// Statements that go with the next one, in its round trip (`sendWithNext`).
     private let ahead = Mutex(Ahead())
 
@@ -149,6 +152,7 @@ public final class PostgresConnection: Sendable {
 
     private func noteState(of session: LibpqSession) {
         idleAndHealthy.store(session.isIdleAndHealthy, ordering: .releasing)
+        outgrownFlag.store(session.outgrown, ordering: .releasing)
     }
 
     /// For the pool: runs one statement on this connection's thread and, still on that thread, reports

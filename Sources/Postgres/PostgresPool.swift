@@ -1,3 +1,4 @@
+import Runtime
 import Synchronization
 
 /// Pool occupancy, for `/metrics` and `/readyz`.
@@ -77,6 +78,9 @@ public final class PostgresPool: Sendable {
         /// while anyone waits, so a busy pool keeps one timer, not one per waiter: each per-waiter
         /// timer outlived its waiter until it fired, and under load they held tens of MiB.
         var watching = false
+        /// Releases so far of each outgrown connection: a retirement scheduled at one release is
+        /// carried out only if no later release happened (the connection sat idle all along).
+        var releases: [Machine.ConnectionID: Int] = [:]
     }
 
     /// What to do once the lock is released.
@@ -211,8 +215,41 @@ public final class PostgresPool: Sendable {
 
     private func released(_ connection: PostgresConnection, reusable: Bool) {
         let id = Machine.ConnectionID(rawValue: connection.poolSlot)
-        let effects = state.withLock { state in Self.translate(state.machine.release(id, reusable: reusable), in: &state) }
+        let outgrown = reusable && connection.isOutgrown
+        let (effects, release) = state.withLock { state -> ([Effect], Int) in
+            var release = 0
+            if !reusable { state.releases[id] = nil }
+            if outgrown {
+                release = state.releases[id, default: 0] + 1
+                state.releases[id] = release
+            }
+            return (Self.translate(state.machine.release(id, reusable: reusable), in: &state), release)
+        }
         _ = perform(effects)
+        if outgrown {
+            let wait = configuration.outgrownIdleLimit
+            Task { [weak self] in
+                try? await Task.sleep(for: wait)
+                self?.retire(id, ifStillAtRelease: release)
+            }
+        }
+    }
+
+    /// Closes an outgrown connection that has been idle since its release number `release`.
+    private func retire(_ id: Machine.ConnectionID, ifStillAtRelease release: Int) {
+        let effects = state.withLock { state -> [Effect] in
+            guard state.releases[id] == release else { return [] }
+            let actions = state.machine.retire(id)
+            if !actions.isEmpty { state.releases[id] = nil }
+            return Self.translate(actions, in: &state)
+        }
+        // Once libpq has freed its buffers, their pages go back to the system.
+        for connection in perform(effects) {
+            Task {
+                await connection.close()
+                MemoryTrimmer.shared.request()
+            }
+        }
     }
 
     /// The earliest deadline of anyone waiting, or nil, when no one waits, after which the watcher

@@ -121,6 +121,7 @@ case "migrate":
     exit(0)
 
 case "serve":
+    Allocator.limitArenas(to: 2)
     let settings = loadSettings()
     // Signals are taken by sigwait on this thread; every thread started later inherits the mask.
     signal(SIGPIPE, SIG_IGN)

@@ -4,15 +4,19 @@ import TestSupport
 import Testing
 
 /// A pool on the test database; every test makes its own and shuts it down.
-func makePool(size: Int = 2, acquireTimeout: Duration = .seconds(10), url: String? = nil) async throws -> PostgresPool {
+func makePool(size: Int = 2, acquireTimeout: Duration = .seconds(10), url: String? = nil,
+              outgrownIdleLimit: Duration = .seconds(5)) async throws -> PostgresPool {
     let resolved: String
     if let url { resolved = url } else { resolved = try await TestDatabase.url }
-    return PostgresPool(PostgresConfiguration(url: resolved, poolSize: size, acquireTimeout: acquireTimeout))
+    var configuration = PostgresConfiguration(url: resolved, poolSize: size, acquireTimeout: acquireTimeout)
+    configuration.outgrownIdleLimit = outgrownIdleLimit
+    return PostgresPool(configuration)
 }
 
 func withPool<T: Sendable>(size: Int = 2, acquireTimeout: Duration = .seconds(10), url: String? = nil,
+                           outgrownIdleLimit: Duration = .seconds(5),
                            _ body: (PostgresPool) async throws -> T) async throws -> T {
-    let pool = try await makePool(size: size, acquireTimeout: acquireTimeout, url: url)
+    let pool = try await makePool(size: size, acquireTimeout: acquireTimeout, url: url, outgrownIdleLimit: outgrownIdleLimit)
     do {
         let value = try await body(pool)
         await pool.shutdown()

@@ -28,6 +28,18 @@ import Testing
         #expect(m.statistics == .init(open: 1, inUse: 1))
     }
 
+    @Test func retireClosesOnlyAnIdleConnection() {
+        var m = machine(size: 2, idle: 2)
+        #expect(m.acquire(w(1)) == .leased(c(1)))
+        #expect(m.retire(c(1)) == [], "lent: not closed")
+        #expect(m.retire(c(0)) == [.close(c(0))])
+        #expect(m.retire(c(0)) == [], "already gone")
+        #expect(m.statistics == .init(open: 1, inUse: 1))
+        #expect(m.release(c(1), reusable: true) == [])
+        #expect(m.acquire(w(2)) == .leased(c(1)), "the retired one is never lent")
+        #expect(m.acquire(w(3)) == .queued([.connect(c(2))]))
+    }
+
     @Test func releasedConnectionIsReusedWithoutConnecting() {
         var m = machine(size: 2, idle: 1)
         #expect(m.statistics == .init(open: 1, idle: 1))

@@ -110,6 +110,40 @@ import Testing
         }
     }
 
+    /// A connection that sent more than 1 MiB of parameters keeps libpq's grown output buffer for
+    /// life, so once it has sat idle for `outgrownIdleLimit` the pool closes it and the next caller
+    /// gets a new backend. Kept while in use (each release starts the wait again), and a connection
+    /// that sent little is kept however long it idles. Both for pooled statements and transactions.
+    @Test func connectionThatSentALargeStatementIsRetiredOnceIdle() async throws {
+        try await withPool(size: 1, outgrownIdleLimit: .milliseconds(400)) { pool in
+            func pid() async throws -> Int32 { try await pool.query("SELECT pg_backend_pid()")[0].decode(Int32.self, at: 0) }
+            let large = String(repeating: "x", count: 2 << 20), small = String(repeating: "x", count: 1000)
+
+            let first = try await pid()
+            _ = try await pool.query("SELECT length($1)", small)
+            try await Task.sleep(for: .milliseconds(800))
+            #expect(try await pid() == first, "a connection that sent little was retired")
+
+            #expect(try await pool.query("SELECT length($1)", large)[0].decode(Int32.self, at: 0) == 2 << 20)
+            for _ in 0..<4 {   // in use every 150 ms: kept
+                #expect(try await pid() == first, "retired while in use")
+                try await Task.sleep(for: .milliseconds(150))
+            }
+            try await Task.sleep(for: .milliseconds(800))
+            let second = try await pid()
+            #expect(second != first, "the connection that sent 2 MiB is still lent after idling")
+            #expect(pool.statistics.open == 1)
+
+            try await pool.transaction { c in _ = try await c.query("SELECT length($1)", large) }
+            #expect(try await pid() == second)
+            try await Task.sleep(for: .milliseconds(800))
+            let third = try await pid()
+            #expect(third != second, "the connection whose transaction sent 2 MiB is still lent after idling")
+            try await Task.sleep(for: .milliseconds(800))
+            #expect(try await pid() == third, "a new connection was retired without sending much")
+        }
+    }
+
     @Test func serverDownFailsWithinTheBoundInsteadOfHanging() async throws {
         // Nothing listens on port 1 of loopback: every connect is refused.
         try await withPool(size: 2, acquireTimeout: .milliseconds(500), url: "postgresql://cme:x@127.0.0.1:1/none") { pool in

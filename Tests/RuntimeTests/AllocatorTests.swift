@@ -1,0 +1,44 @@
+import Glibc
+import Runtime
+import Testing
+
+@Suite struct AllocatorTests {
+    /// 96 MiB in 1 KiB blocks, all freed but every 64th: the survivors keep the freed space from
+    /// joining the top of the heap, so the allocator keeps it resident, as it does after a batch.
+    /// A trim pass gives the free pages back.
+    @Test func aPassReturnsFreedPagesTheAllocatorKept() async throws {
+        let trimmer = MemoryTrimmer()
+        let count = 96 * 1024
+        var blocks = [UnsafeMutableRawPointer?](repeating: nil, count: count)
+        for i in 0..<count {
+            let p = malloc(1024)!
+            memset(p, 0x5A, 1024)   // touched, so resident
+            blocks[i] = p
+        }
+        for i in 0..<count where i % 64 != 0 { free(blocks[i]); blocks[i] = nil }
+        let kept = try #require(Allocator.residentBytes())
+
+        let before = trimmer.passes
+        trimmer.request()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while trimmer.passes == before && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(trimmer.passes > before, "no pass ran")
+        let trimmed = try #require(Allocator.residentBytes())
+        #expect(kept - trimmed > 48 << 20, "resident \(kept >> 20) MiB before the pass, \(trimmed >> 20) MiB after")
+
+        for p in blocks where p != nil { free(p) }
+    }
+
+    /// The cap is set unless the operator set `MALLOC_ARENA_MAX`, which then stands.
+    @Test func arenaCapDefersToTheEnvironment() {
+        #expect(Allocator.limitArenas(to: 2))
+        setenv("MALLOC_ARENA_MAX", "4", 1)
+        defer { unsetenv("MALLOC_ARENA_MAX") }
+        #expect(!Allocator.limitArenas(to: 2))
+    }
+
+    @Test func residentBytesReadsThisProcess() throws {
+        let rss = try #require(Allocator.residentBytes())
+        #expect(rss > 1 << 20 && rss < 1 << 40)
+    }
+}
