@@ -86,6 +86,32 @@ import TestSupport
         await f.database.shutdown()
     }
 
+    /// An addition that looks like seven children expected at the school raises tasks for the five
+    /// it looks most like, and none for the other two.
+    @Test func anAdditionLikeManyExpectedChildrenRaisesAtMostFiveTasks() async throws {
+        let f = try await Self.fixture("roll_lookalikes")
+        let surnames = ["Nowicka", "Nowacki", "Nowicky", "Nowickie", "Nowickz", "Nowecki", "Nawicki"]
+        for last in surnames {
+            let posted = await f.send("POST", "/v1/roll-notifications", .school, json: Self.removal("9(1)(a)", first: "Ola", last: last, born: "2013-09-10"))
+            #expect(posted.status == 201 && Self.kinds(posted.body) == ["expected_arrival_created"], "\(posted.body)")
+        }
+        let probe = ChildRecord(upn: nil, firstName: "Ola", lastName: "Nowicki", dateOfBirth: CalendarDate("2013-09-10"))
+        let alike = surnames.filter {
+            ChildMatching.match(probe, ChildRecord(upn: nil, firstName: "Ola", lastName: $0, dateOfBirth: CalendarDate("2013-09-10"))).isCandidate
+        }
+        #expect(alike.count == surnames.count, "every surname is a look-alike: \(alike)")
+        let arrived = await f.send("POST", "/v1/roll-notifications", json: Self.addition(first: "Ola", last: "Nowicki", born: "2013-09-10"))
+        #expect(arrived.status == 201)
+        let actions = (arrived.body["actions"] as? [[String: Any]]) ?? []
+        #expect(actions.count == RollNotificationService.maxConfirmationsPerAddition, "\(actions)")
+        #expect(actions.allSatisfy { $0["task_kind"] as? String == "confirm_possible_arrival" })
+        #expect(Set(actions.compactMap { $0["task_id"] as? String }).count == 5)
+        let tasks = ((await f.send("GET", "/v1/tasks?kind=confirm_possible_arrival").body["items"] as? [Any]) ?? [])
+        #expect(tasks.count == 5)
+        #expect(((await f.send("GET", "/v1/expected-arrivals?status=pending").body["items"] as? [Any]) ?? []).count == 7)
+        await f.database.shutdown()
+    }
+
     @Test func anAdditionFulfilsByUPNByNameAndBirthDateAndAFuzzyOneRaisesATask() async throws {
         let f = try await Self.fixture("roll_arrivals")
         _ = await f.send("POST", "/v1/roll-notifications", .school, json: Self.removal("9(1)(a)", first: "Uma", last: "Byrne", upn: "G80120000101A"))

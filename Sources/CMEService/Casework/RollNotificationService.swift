@@ -13,6 +13,11 @@ public struct RollNotificationService: Sendable {
     init(work: Casework) { self.work = work }
 
     public static let maxBatch = 5_000
+    /// Most `confirm_possible_arrival` tasks one addition raises: those for the children it looks
+    /// most like. A pupil who looks like a dozen children expected at the school needs an officer
+    /// once, not a dozen tasks; and without a bound, a batch of look-alike pupils (the same first
+    /// name and birthday, surnames a letter apart) raised a task for every pair, 100,000 and more.
+    public static let maxConfirmationsPerAddition = 5
 
     /// One item's outcome: 201 with the stored notification, or 403/422 with errors (pointers
     /// relative to the item).
@@ -229,7 +234,13 @@ public struct RollNotificationService: Sendable {
                 }
                 let probe = ChildRecord(upn: n.pupil.upn.flatMap(UPN.init), firstName: n.pupil.firstName, lastName: n.pupil.lastName,
                                         dateOfBirth: n.pupil.dateOfBirth)
-                for p in candidates where ChildMatching.match(probe, p.child).isCandidate {
+                var alike: [(score: Double, order: Int)] = []
+                for (order, candidate) in candidates.enumerated() {
+                    let match = ChildMatching.match(probe, candidate.child)
+                    if match.isCandidate { alike.append((match.score, order)) }
+                }
+                alike.sort { a, b in a.score != b.score ? a.score > b.score : a.order < b.order }
+                for p in alike.prefix(Self.maxConfirmationsPerAddition).map({ candidates[$0.order] }) {
                     let task = TaskRecord(id: TimeOrderedID.make(), kind: .confirmPossibleArrival, status: .open, dueOn: confirmDue.value,
                                           dueApproximate: confirmDue.isApproximate, notificationID: records[i]!.id,
                                           expectedArrivalID: p.arrival, createdAt: rules.now)
