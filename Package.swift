@@ -35,6 +35,6 @@ let package = Package(
         .testTarget(name: "CMEStoreTests", dependencies: ["CMEStore", "Postgres", "TestSupport"]),
         // Runs the built executable as a user would (it must be built: `swift build --build-tests` does).
         .testTarget(name: "CLITests", dependencies: ["cme-tracker", "TestSupport", "Postgres"]),
-        .testTarget(name: "CMEAPITests", dependencies: ["CMEAPI", "CMEService", "CMEStore", "HTTP", "Postgres", "TestSupport"]),
+        .testTarget(name: "CMEAPITests", dependencies: ["CMEAPI", "CMEService", "CMEStore", "HTTP", "Postgres", "Runtime", "TestSupport"]),
     ]
 )

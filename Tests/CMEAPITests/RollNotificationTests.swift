@@ -1,6 +1,7 @@
 import CMEDomain
 import Foundation
 import HTTP
+import Runtime
 import Testing
 import TestSupport
 @testable import CMEAPI
@@ -263,6 +264,28 @@ import TestSupport
         // A school may not post for another school, nor list another's.
         #expect(await f.send("POST", "/v1/roll-notifications", .school, json: Self.addition(school: "106935")).status == 403)
         #expect(await f.send("GET", "/v1/roll-notifications?school_urn=106935", .school).status == 403)
+        await f.database.shutdown()
+    }
+
+    /// A batch with a large body is followed by a pass of the allocator's trimmer; a small one is not.
+    @Test func aLargeBatchIsFollowedByATrimPassAndASmallOneIsNot() async throws {
+        let f = try await Self.fixture("roll_trim")
+        let trimmer = MemoryTrimmer.shared
+        let items = (0..<2_000).map { Self.addition(first: "Trim", last: "Pupil\($0)", school: "106934") }
+        let large = #"{"notifications": ["# + items.joined(separator: ",") + "]}"
+        #expect(large.utf8.count > 256 << 10)
+        var before = trimmer.passes
+        let posted = await f.send("POST", "/v1/roll-notifications/batch", .school, json: large)
+        #expect(posted.status == 200)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while trimmer.passes == before && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(trimmer.passes > before, "no trim pass after a batch of \(large.utf8.count) bytes")
+
+        before = trimmer.passes
+        let small = #"{"notifications": ["# + Self.addition(first: "Small", school: "106934") + "]}"
+        #expect(await f.send("POST", "/v1/roll-notifications/batch", .school, json: small).status == 200)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(trimmer.passes == before, "a small batch asked for a trim pass")
         await f.database.shutdown()
     }
 

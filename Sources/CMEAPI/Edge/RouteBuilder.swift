@@ -29,11 +29,12 @@ struct RouteBuilder {
         let allowed = roles ?? group.roles
         rules.allow(allowed, method: method, pattern: pattern)
         let services = self.services, logger = self.logger
-        // A route that takes large bodies (a batch, an import) has a working set of tens of MiB; once
-        // it has answered, the pages it freed go back to the system (`MemoryTrimmer`).
-        let trims = (group.bodyLimit ?? 0) > 1 << 20
+        // A large body (a batch, an import: routes whose limit is over 1 MiB) has a working set of tens
+        // of MiB; once it has been answered, the pages it freed go back to the system
+        // (`MemoryTrimmer`). Small requests to those routes, refused ones included, do not ask.
+        let takesLargeBodies = (group.bodyLimit ?? 0) > 1 << 20
         router.add(method, pattern, bodyLimit: group.bodyLimit) { request in
-            defer { if trims { MemoryTrimmer.shared.request() } }
+            defer { if takesLargeBodies && request.body.count > 256 << 10 { MemoryTrimmer.shared.request() } }
             return await API.respond(to: request, logger: logger) {
                 if request.query.names.contains(where: { $0 == "access_token" || $0 == "token" }) {
                     throw ServiceError.unauthenticated("Tokens go in the Authorization header, never in the URL.")
