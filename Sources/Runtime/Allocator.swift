@@ -17,20 +17,6 @@ public enum Allocator {
         guard getenv("MALLOC_ARENA_MAX") == nil else { return false }
         return mallopt(M_ARENA_MAX, count) == 1
     }
-
-    /// The process's resident set in bytes (`VmRSS`), or nil where /proc is not there.
-    public static func residentBytes() -> Int? {
-        guard let file = fopen("/proc/self/status", "r") else { return nil }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 256)
-        while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            guard text.hasPrefix("VmRSS:") else { continue }
-            let digits = text.dropFirst(6).filter { $0.isNumber }
-            return Int(digits).map { $0 * 1024 }
-        }
-        return nil
-    }
 }
 
 /// Gives freed memory back to the system after a request with a large working set: a batch of

@@ -43,6 +43,24 @@ func expectPostgresError(_ body: () async throws -> Void, sourceLocation: Source
 
 func elapsed(since start: ContinuousClock.Instant) -> Duration { ContinuousClock.now - start }
 
+/// Has a task hold a one-connection pool's connection for `seconds` (in `pg_sleep`), and returns
+/// once it does. The connection is opened first: on a loaded machine connecting alone can take
+/// longer than a short acquire bound (the connect goes on after a caller gives up), and the holder
+/// would time out instead of holding.
+func holdOnlyConnection(of pool: PostgresPool, seconds: Int) async throws -> Task<PostgresRows, any Error> {
+    for attempt in 1...30 {
+        do {
+            _ = try await pool.query("SELECT 0")
+            break
+        } catch let error as PostgresError where error.kind == .poolTimeout && attempt < 30 {
+            continue   // the connect carries on; a later attempt finds it open
+        }
+    }
+    let holding = Task { try await pool.withConnection { c in try await c.query("SELECT pg_sleep($1)", Int32(seconds)) } }
+    try await waitUntil("the holder has the connection") { pool.statistics.inUse == 1 }
+    return holding
+}
+
 /// Polls `condition` every 10 ms; records an issue and throws once `limit` passes, so that a test
 /// waiting for a state that never comes fails instead of hanging the run.
 func waitUntil(_ what: String, within limit: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation,

@@ -37,21 +37,7 @@ import Testing
 
     @Test func exhaustedPoolFailsWithinTheBound() async throws {
         try await withPool(size: 1, acquireTimeout: .milliseconds(300)) { pool in
-            // Open the one connection first: on a loaded machine connecting alone can take longer than
-            // the 300 ms bound (the connect goes on after a caller gives up), and the holder would
-            // time out instead of holding.
-            for attempt in 1...30 {
-                do {
-                    _ = try await pool.query("SELECT 0")
-                    break
-                } catch let error as PostgresError where error.kind == .poolTimeout && attempt < 30 {
-                    continue   // the connect carries on; a later attempt finds it open
-                }
-            }
-            let holding = Task {
-                try await pool.withConnection { c in try await c.query("SELECT pg_sleep(2)") }
-            }
-            try await waitUntil("the holder has the connection") { pool.statistics.inUse == 1 }
+            let holding = try await holdOnlyConnection(of: pool, seconds: 2)
             let start = ContinuousClock.now
             let error = await expectPostgresError { _ = try await pool.query("SELECT 1") }
             let waited = elapsed(since: start)
@@ -70,18 +56,7 @@ import Testing
     /// first one's or a later one's, and a waiter queued after the queue emptied (the watcher gone) too.
     @Test func eachWaiterTimesOutAtItsOwnDeadline() async throws {
         try await withPool(size: 1, acquireTimeout: .milliseconds(600)) { pool in
-            for attempt in 1...30 {   // open the one connection first, as above
-                do {
-                    _ = try await pool.query("SELECT 0")
-                    break
-                } catch let error as PostgresError where error.kind == .poolTimeout && attempt < 30 {
-                    continue
-                }
-            }
-            let holding = Task {
-                try await pool.withConnection { c in try await c.query("SELECT pg_sleep(4)") }
-            }
-            try await waitUntil("the holder has the connection") { pool.statistics.inUse == 1 }
+            let holding = try await holdOnlyConnection(of: pool, seconds: 4)
             let start = ContinuousClock.now
             /// Queues a caller after `delay` and returns when (since `start`) and how it failed.
             func waiter(after delay: Duration) -> Task<(Duration, PostgresError.Kind?), Never> {
