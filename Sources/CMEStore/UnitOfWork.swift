@@ -111,7 +111,8 @@ public final class UnitOfWork: @unchecked Sendable {
     /// Whether audit events were already written before the end of the unit (by `inCouncil`).
     private(set) var auditedEarly = false
 
-    /// One insert of all the recorded events (arrays unnested, so any number costs seven parameters),
+    /// One insert of all the recorded events (arrays unnested side by side in the select list, as
+    /// `RowSet` does, so any number costs seven parameters),
     /// sent with the unit's next statement (its commit, usually) in one round trip. They are the
     /// unit's council's, or `laCode`'s inside `inCouncil`.
     func writeAuditEvents(in laCode: String? = nil) {
@@ -119,9 +120,8 @@ public final class UnitOfWork: @unchecked Sendable {
         auditedEarly = true
         connection.sendWithNext("""
             INSERT INTO audit_events (la_code, client_id, role, action, subject_type, subject_id, request_id)
-            SELECT \(laCode ?? actor.laCode), \(actor.clientID), \(actor.role), action, subject_type, subject_id, \(actor.requestID)
-            FROM unnest(\(events.map(\.action)), \(events.map(\.subjectType)), \(events.map(\.subjectID)))
-                 AS e(action, subject_type, subject_id)
+            SELECT \(laCode ?? actor.laCode), \(actor.clientID), \(actor.role), unnest(\(events.map(\.action))),
+                   unnest(\(events.map(\.subjectType))), unnest(\(events.map(\.subjectID))), \(actor.requestID)
             """)
         events.removeAll()
     }

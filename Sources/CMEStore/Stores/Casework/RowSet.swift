@@ -63,11 +63,15 @@ struct RowSet {
     /// JSON text, stored as `jsonb`.
     mutating func json(_ name: String, _ text: String?) { add(name, text.map(PostgresJSONB.init)) }
 
-    /// `unnest($1::uuid[], $2::text[], …) AS alias(id, upn, …)`, the arrays bound as parameters, and
-    /// planned each run (`PostgresQuery.plannedEachRun()`): a kept plan is made from the statistics of
-    /// its moment, and the tables a batch writes grow fast (a plan made on a new council's empty
-    /// tables, kept while a 100,000-pupil roll was loaded, took seconds a batch instead of 40 ms), so
-    /// its plan follows the tables' real size, for about a millisecond a batch.
+    /// `(SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS upn, …) AS alias`, the arrays bound as
+    /// parameters. The unnests are in the select list, where PostgreSQL walks the arrays side by side
+    /// row by row; `unnest($1, $2, …)` in FROM instead copies every column into a store of its own
+    /// before the first row comes out (measured: 16 ms against 4 for 20 columns of 5,000 rows).
+    ///
+    /// The statement is planned each run (`PostgresQuery.plannedEachRun()`): a kept plan is made from
+    /// the statistics of its moment, and the tables a batch writes grow fast (a plan made on a new
+    /// council's empty tables, kept while a 100,000-pupil roll was loaded, took seconds a batch
+    /// instead of 40 ms), so its plan follows the tables' real size, for about a millisecond a batch.
     ///
     /// One row (a single notice) is `(VALUES ($1::uuid, $2::text, …)) AS alias(id, upn, …)` instead:
     /// a statement whose plan does not depend on how many rows it carries, prepared and kept like
@@ -81,11 +85,11 @@ struct RowSet {
             }
             return "\(sql: row))) AS \(sql: PostgresQuery(sql: alias))(\(sql: names))"
         }
-        var query: PostgresQuery = "unnest("
+        var query: PostgresQuery = "(SELECT "
         for (i, c) in columns.enumerated() {
-            query = "\(sql: query)\(sql: i == 0 ? "" : ", ")\(BinaryArray(column: c, count: count))::\(sql: PostgresQuery(sql: c.arrayType.description))"
+            query = "\(sql: query)\(sql: i == 0 ? "" : ", ")unnest(\(BinaryArray(column: c, count: count))::\(sql: PostgresQuery(sql: c.arrayType.description))) AS \(sql: PostgresQuery(sql: c.name))"
         }
-        let source: PostgresQuery = "\(sql: query)) AS \(sql: PostgresQuery(sql: alias))(\(sql: names))"
+        let source: PostgresQuery = "\(sql: query)) AS \(sql: PostgresQuery(sql: alias))"
         return source.plannedEachRun()
     }
 
