@@ -66,6 +66,24 @@ public struct CalendarDate: Hashable, Comparable, Sendable {
 
     /// `YYYY-MM-DD`, as the API writes dates.
     public var iso8601: String {
+        // Written byte by byte for the years a date here has (it is a key of every batch's lookups).
+        if (0...9999).contains(year) && (1...12).contains(month) && (1...31).contains(day) {
+            return String(unsafeUninitializedCapacity: 10) { out in
+                func digits(_ value: Int, _ width: Int, at start: Int) {
+                    var v = value
+                    for i in stride(from: start + width - 1, through: start, by: -1) {
+                        out[i] = UInt8(0x30 + v % 10)
+                        v /= 10
+                    }
+                }
+                digits(year, 4, at: 0)
+                out[4] = 0x2D
+                digits(month, 2, at: 5)
+                out[7] = 0x2D
+                digits(day, 2, at: 8)
+                return 10
+            }
+        }
         func pad(_ value: Int, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits

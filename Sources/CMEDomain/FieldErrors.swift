@@ -1,24 +1,63 @@
-import Synchronization
-
 /// A JSON Pointer (RFC 6901) to a field of a request body, e.g. `/child/date_of_birth`.
 public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// A literal of the code is kept as its static text, split only when its tokens are asked for:
+    /// a form reader names a dozen fields per item, a batch has thousands of items, and nearly every
+    /// pointer is used once, to find a field that is there (`JSONValue.at` walks the text's bytes).
+    private enum Form: @unchecked Sendable {   // StaticString: immutable text in the binary
+        /// Starts with `/` and has no `~`: its tokens are the bytes between the slashes.
+        case literal(StaticString)
+        case tokens([String])
+    }
+
+    private let form: Form
+
     /// The unescaped reference tokens: `["parents", "0", "name"]`.
-    public let tokens: [String]
+    public var tokens: [String] {
+        switch form {
+        case .tokens(let tokens): return tokens
+        case .literal:
+            var tokens: [String] = []
+            _ = forEachToken { tokens.append($0); return true }
+            return tokens
+        }
+    }
 
     public static let root = JSONPointer(tokens: [])
 
     public init(tokens: [String]) {
-        self.tokens = tokens
+        form = .tokens(tokens)
+    }
+
+    public static func == (a: JSONPointer, b: JSONPointer) -> Bool { a.tokens == b.tokens }
+    public func hash(into hasher: inout Hasher) { hasher.combine(tokens) }
+
+    /// Calls `body` with each token in turn until it returns false; false when it did.
+    func forEachToken(_ body: (String) -> Bool) -> Bool {
+        switch form {
+        case .tokens(let tokens):
+            for token in tokens where !body(token) { return false }
+            return true
+        case .literal(let text):
+            let bytes = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+            var start = 1
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x2F { end += 1 }
+                if !body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) { return false }
+                start = end + 1
+            }
+            return true
+        }
     }
 
     /// Parses the string form; `~1` is `/` and `~0` is `~` (RFC 6901 section 4: `~1` is
     /// decoded before `~0`, so `~01` is the token `~1`). Nil when it does not start with `/` or
     /// has a `~` not followed by 0 or 1.
     public init?(parsing text: String) {
-        if text.isEmpty { tokens = []; return }
+        if text.isEmpty { form = .tokens([]); return }
         guard text.hasPrefix("/") else { return nil }
         if !text.utf8.contains(0x7E) {   // no escapes: split on the slashes
-            tokens = text.utf8.dropFirst().split(separator: 0x2F, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            form = .tokens(text.utf8.dropFirst().split(separator: 0x2F, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) })
             return
         }
         var decoded: [String] = []
@@ -35,20 +74,16 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
             }
             decoded.append(token)
         }
-        tokens = decoded
+        form = .tokens(decoded)
     }
 
-    /// For literals in code, which are always well formed. Parsed once per literal: a form reader
-    /// names a dozen fields per item, and a batch has thousands of items.
-    public init(stringLiteral value: String) {
-        if let known = Self.literals.withLock({ $0[value] }) { self = known; return }
-        guard let pointer = JSONPointer(parsing: value) else { preconditionFailure("malformed JSON pointer literal \(value)") }
-        Self.literals.withLock { if $0.count < 4_096 { $0[value] = pointer } }
+    /// For literals in code, which are always well formed.
+    public init(stringLiteral value: StaticString) {
+        let bytes = UnsafeBufferPointer(start: value.utf8Start, count: value.hasPointerRepresentation ? value.utf8CodeUnitCount : 0)
+        if value.hasPointerRepresentation, bytes.first == 0x2F, !bytes.contains(0x7E) { form = .literal(value); return }
+        guard let pointer = JSONPointer(parsing: value.description) else { preconditionFailure("malformed JSON pointer literal \(value)") }
         self = pointer
     }
-
-    /// The literals met so far (a few hundred in the code; bounded all the same).
-    private static let literals = Mutex<[String: JSONPointer]>([:])
 
     public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens: tokens + [token]) }
     public func appending(_ index: Int) -> JSONPointer { appending(String(index)) }

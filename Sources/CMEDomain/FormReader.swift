@@ -41,16 +41,17 @@ public enum JSONValue: Hashable, Sendable, Codable {
     /// The value at `pointer`, nil when absent.
     public func at(_ pointer: JSONPointer) -> JSONValue? {
         var current: JSONValue? = self
-        for token in pointer.tokens {
+        let found = pointer.forEachToken { token in
             switch current {
             case .object(let o)?: current = o[token]
             case .array(let a)?:
-                guard let i = Int(token), a.indices.contains(i) else { return nil }
+                guard let i = Int(token), a.indices.contains(i) else { return false }
                 current = a[i]
-            default: return nil
+            default: return false
             }
+            return true
         }
-        return current
+        return found ? current : nil
     }
 
     public var isNull: Bool { if case .null = self { return true } else { return false } }
@@ -78,8 +79,11 @@ public struct FormReader: Sendable {
     public mutating func string(_ p: JSONPointer, required: Bool = false, maxLength: Int = 200) -> String? {
         guard let v = value(p, required: required) else { return nil }
         guard case .string(let text) = v else { errors.add(p, "must be a string"); return nil }
-        if text.count > maxLength { errors.add(p, "must be at most \(maxLength) characters"); return nil }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+        // A text of no more bytes than the limit has no more characters either: counted only when
+        // it might be too long.
+        if text.utf8.count > maxLength && text.count > maxLength { errors.add(p, "must be at most \(maxLength) characters"); return nil }
+        // Control characters are single bytes below 0x20 in UTF-8 (no longer sequence has such a byte).
+        if text.utf8.contains(where: { $0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
             errors.add(p, "must not contain control characters"); return nil
         }
         let trimmed = text.trimmingWhitespace()

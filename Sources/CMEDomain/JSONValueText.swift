@@ -140,7 +140,9 @@ private struct JSONParser {
         guard depth <= Self.maxDepth else { return nil }
         defer { depth -= 1 }
         i += 1
-        var o: [String: JSONValue] = [:]
+        // Room for the fields of a typical form object from the start: growing from empty hashes
+        // every key again at each doubling.
+        var o = [String: JSONValue](minimumCapacity: 6)
         skipSpace()
         if i < bytes.count, bytes[i] == 0x7D { i += 1; return .object(o) }
         while true {
@@ -201,15 +203,18 @@ private struct JSONParser {
     mutating func string() -> String? {
         i += 1
         let start = i
-        // Fast path: no escapes.
+        // Fast path: no escapes. ASCII text (nearly every key and value) needs no validation, and
+        // the generic validating initialiser looks up type metadata on every call.
+        var high: UInt8 = 0
         while i < bytes.count {
             let b = bytes[i]
             if b == 0x22 {
-                let s = String(validating: bytes[start..<i], as: UTF8.self)
+                let s = high < 0x80 ? String(decoding: bytes[start..<i], as: UTF8.self) : String(validating: bytes[start..<i], as: UTF8.self)
                 i += 1
                 return s
             }
             if b == 0x5C || b < 0x20 { break }
+            high |= b
             i += 1
         }
         var out: [UInt8] = Array(bytes[start..<i])

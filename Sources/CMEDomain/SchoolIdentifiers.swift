@@ -28,7 +28,7 @@ public struct URN: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     public init?(_ text: String) {
         let trimmed = text.trimmingWhitespace()
-        guard trimmed.count == 6, trimmed.isAllASCIIDigits else { return nil }
+        guard trimmed.utf8.count == 6, trimmed.isAllASCIIDigits else { return nil }
         value = trimmed
     }
 

@@ -131,11 +131,24 @@ extension Character {
 
 extension String {
     func trimmingWhitespace() -> String {
+        // Nearly every value starts and ends with a visible ASCII character: nothing to trim, and no
+        // grapheme breaking to learn it (a cluster whose first or last scalar is a visible ASCII
+        // character is not whitespace).
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+           !first.isASCIIWhitespaceByte, !last.isASCIIWhitespaceByte {
+            return self
+        }
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
         return String(scalars)
     }
 
-    var isAllASCIIDigits: Bool { !isEmpty && allSatisfy(\.isASCIIDigit) }
+    var isAllASCIIDigits: Bool { !isEmpty && utf8.allSatisfy { (0x30...0x39).contains($0) } }
+}
+
+extension UInt8 {
+    /// Tab, line feed, vertical tab, form feed, carriage return or space: the ASCII characters
+    /// `Character.isWhitespace` counts.
+    var isASCIIWhitespaceByte: Bool { (0x09...0x0D).contains(self) || self == 0x20 }
 }

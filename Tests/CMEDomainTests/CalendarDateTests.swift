@@ -10,6 +10,19 @@ struct CalendarDateTests {
         #expect(date.iso8601 == text)
     }
 
+    /// Every day from 1899 to 2101 is written as Foundation formats it, and read back as itself.
+    @Test func writesEveryDayOfTwoCenturies() throws {
+        let first = try #require(CalendarDate("1899-01-01")).dayNumber, last = try #require(CalendarDate("2101-12-31")).dayNumber
+        for n in first...last {
+            let date = CalendarDate(dayNumber: n)
+            let text = String(format: "%04d-%02d-%02d", date.year, date.month, date.day)
+            guard date.iso8601 == text, CalendarDate(text) == date else {
+                Issue.record("day \(n): \(date.iso8601) against \(text)")
+                return
+            }
+        }
+    }
+
     @Test(arguments: ["2023-02-29", "1900-02-29", "2024-04-31", "2024-13-01", "2024-00-10", "2024-01-00",
                       "2024-1-01", "2024/01/01", "20240101", " 2024-01-01", "2024-01-01T00:00", "２０２４-01-01", ""])
     func rejectsAnythingElse(_ text: String) {

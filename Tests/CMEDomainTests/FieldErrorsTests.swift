@@ -22,6 +22,48 @@ struct FieldErrorsTests {
         #expect(JSONPointer(parsing: text) == JSONPointer(tokens: tokens))
     }
 
+    /// A literal of the code is the pointer its text names, whether kept as text (no escapes) or
+    /// parsed (with them): the same tokens, equal and hashed alike, and it finds the same field.
+    @Test func literalsAreThePointersTheyName() throws {
+        let literals: [(JSONPointer, [String])] = [("/child/date_of_birth", ["child", "date_of_birth"]), ("/parents/0/name", ["parents", "0", "name"]),
+                                                   ("/", [""]), ("//", ["", ""]), ("/a/", ["a", ""]), ("/a~1b", ["a/b"]), ("", [])]
+        for (literal, tokens) in literals {
+            #expect(literal.tokens == tokens)
+            #expect(literal == JSONPointer(tokens: tokens))
+            #expect(Set([literal, JSONPointer(tokens: tokens)]).count == 1)
+            #expect(literal.description == JSONPointer(tokens: tokens).description)
+        }
+        let document = try #require(JSONValue.parse(Array(#"{"parents":[{"name":"Ann"}],"a/b":1,"":{"":2},"child":{"upn":null}}"#.utf8)))
+        #expect(document.at("/parents/0/name") == .string("Ann"))
+        #expect(document.at("/a~1b") == .number(1))
+        #expect(document.at("//") == .number(2))
+        #expect(document.at("/child/upn") == .null)
+        #expect(document.at("/parents/1/name") == nil)
+        #expect(document.at("/parents/x") == nil)
+        #expect(document.at("/child/upn/more") == nil)
+        #expect(document.at("/missing/name") == nil)
+        #expect(document.at("") == document)
+    }
+
+    /// A string's limit counts characters, not bytes, and control characters other than tab and
+    /// line breaks are refused wherever they are.
+    @Test func stringsAreMeasuredInCharactersAndRefuseControlCharacters() throws {
+        func read(_ value: String, maxLength: Int = 4) -> (String?, [String]) {
+            var reader = FormReader(.object(["v": .string(value)]))
+            let text = reader.string("/v", maxLength: maxLength)
+            return (text, reader.errors.errors.map(\.message))
+        }
+        #expect(read("éééé").0 == "éééé")   // 8 bytes, 4 characters
+        #expect(read("e\u{301}e\u{301}e\u{301}e\u{301}").0 != nil)   // 12 bytes, 4 characters
+        #expect(read("ééééé").1 == ["must be at most 4 characters"])
+        #expect(read("abcde").1 == ["must be at most 4 characters"])
+        #expect(read(" ab\t").0 == "ab")
+        #expect(read("a\u{7}b").1 == ["must not contain control characters"])
+        #expect(read("a\u{1F}").1 == ["must not contain control characters"])
+        #expect(read("a\nb").0 == "a\nb")
+        #expect(read("a\u{85}b").0 == "a\u{85}b")   // a C1 control is above the range refused
+    }
+
     @Test(arguments: ["child", "/a~2", "/a~", "~1"])
     func rejectsMalformedPointers(_ text: String) {
         #expect(JSONPointer(parsing: text) == nil)

@@ -3,6 +3,17 @@ import Testing
 
 @Suite("UPN (docs/domain.md, Identifiers)")
 struct UPNTests {
+    /// Trimming takes off exactly what `Character.isWhitespace` calls whitespace at either end,
+    /// with or without the fast path for text that starts and ends with a visible ASCII character.
+    @Test(arguments: ["Amelia", "  Amelia ", "\tO'Neil\r\n", "\u{A0}Zoë\u{2003}", "Zoë", "é", " é ", "e\u{301}", "\u{301}x",
+                      "x\u{85}", "\u{2028}", "", "   ", "a b", "\u{FEFF}a"])
+    func trimsWhitespaceAsCharactersDefineIt(_ text: String) {
+        var expected = Substring(text)
+        while let c = expected.first, c.isWhitespace { expected.removeFirst() }
+        while let c = expected.last, c.isWhitespace { expected.removeLast() }
+        #expect(Array(text.trimmingWhitespace().utf8) == Array(String(expected).utf8))
+    }
+
     struct Valid: Sendable, CustomTestStringConvertible {
         let text: String
         let temporary: Bool
