@@ -42,6 +42,21 @@ private func residentBytes() -> Int? {
         for p in blocks where p != nil { free(p) }
     }
 
+    /// Requests that keep coming within the settle time make one pass, after the last of them.
+    @Test func aRunOfRequestsIsTrimmedOnceAfterItStops() async throws {
+        let trimmer = MemoryTrimmer(settle: .milliseconds(700))
+        for _ in 0..<10 {
+            trimmer.request()
+            try await Task.sleep(for: .milliseconds(30))
+        }
+        #expect(trimmer.passes == 0, "a pass ran while requests were still coming")
+        let deadline = ContinuousClock.now + .seconds(10)
+        while trimmer.passes == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(trimmer.passes == 1)
+        try await Task.sleep(for: .milliseconds(900))
+        #expect(trimmer.passes == 1, "more than one pass for one run of requests")
+    }
+
     /// The cap is set unless the operator set `MALLOC_ARENA_MAX`, which then stands.
     @Test func arenaCapDefersToTheEnvironment() {
         #expect(Allocator.limitArenas(to: 2))
