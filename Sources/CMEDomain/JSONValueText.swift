@@ -33,7 +33,7 @@ extension JSONValue {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let n):
-            if n == n.rounded(), abs(n) < 1e15 { out.append(contentsOf: String(Int64(n)).utf8) }
+            if n == n.rounded(), abs(n) < 1e15 { Self.writeInteger(Int64(n), to: &out) }
             else if n.isFinite { out.append(contentsOf: "\(n)".utf8) }
             else { out.append(contentsOf: "null".utf8) }
         case .string(let s): Self.writeString(s, to: &out)
@@ -47,15 +47,41 @@ extension JSONValue {
         case .object(let o):
             out.append(0x7B)
             // Keys in the order of their UTF-8 bytes (for ASCII keys, every key the service writes,
-            // the same as String's order, without its Unicode comparison).
-            for (i, (k, v)) in o.sorted(by: { Self.bytesPrecede($0.key, $1.key) }).enumerated() {
-                if i > 0 { out.append(0x2C) }
+            // the same as String's order, without its Unicode comparison). The entries are sorted
+            // by their places in the dictionary, so that sorting moves integers, not keys and values.
+            if o.count == 1, let (k, v) = o.first {
                 Self.writeString(k, to: &out)
                 out.append(0x3A)
                 v.write(to: &out)
+            } else if !o.isEmpty {
+                let order = o.indices.sorted { Self.bytesPrecede(o.keys[$0], o.keys[$1]) }
+                for (i, index) in order.enumerated() {
+                    if i > 0 { out.append(0x2C) }
+                    Self.writeString(o.keys[index], to: &out)
+                    out.append(0x3A)
+                    o.values[index].write(to: &out)
+                }
             }
             out.append(0x7D)
         }
+    }
+
+    /// Decimal digits, with a minus sign when negative.
+    static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(0x2D) }
+        var magnitude = value.magnitude
+        if magnitude < 10 { out.append(0x30 + UInt8(magnitude)); return }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // up to 20 digits, written backwards
+        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var n = 0
+            while magnitude > 0 {
+                buffer[23 - n] = 0x30 + UInt8(magnitude % 10)
+                magnitude /= 10
+                n += 1
+            }
+            return n
+        }
+        withUnsafeBytes(of: &digits) { out.append(contentsOf: $0[(24 - count)...]) }
     }
 
     /// Whether `a`'s UTF-8 bytes sort before `b`'s.

@@ -38,6 +38,12 @@ struct JSONTextTests {
         #expect(text(v) == #"[3,-2.5,1e+20,{"k":[false,null]}]"#)
     }
 
+    @Test(arguments: [0, 1, 9, 10, 99, 100, 5_000, -1, -9, -10, -12_345, 999_999_999_999_999, -999_999_999_999_999, 1 << 40])
+    func wholeNumbersAreWrittenAsIntegers(_ n: Int) {
+        #expect(text(.number(Double(n))) == String(n))
+        #expect(text(.object(["n": .number(Double(n)), "m": .number(-0.0)])) == #"{"m":0,"n":\#(n)}"#)
+    }
+
     @Test func roundTripsAgainstFoundation() throws {
         let source = #"{"pupil":{"first_name":"Zoë","last_name":"O\"Neil\\x","upn":null,"tags":["a\u00e9","\ud83d\ude00"]},"n":[1,2.25,-0]}"#
         let parsed = try #require(JSONValue.parse(Array(source.utf8)))
