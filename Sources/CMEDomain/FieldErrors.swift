@@ -38,16 +38,31 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
             for token in tokens where !body(token) { return false }
             return true
         case .literal(let text):
-            let bytes = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-            var start = 1
-            while start <= bytes.count {
-                var end = start
-                while end < bytes.count && bytes[end] != 0x2F { end += 1 }
-                if !body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) { return false }
-                start = end + 1
-            }
-            return true
+            return Self.forEachToken(in: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), body)
         }
+    }
+
+    /// The tokens of a pointer's text with no escapes (empty, or starting with `/`).
+    static func forEachToken(in bytes: UnsafeBufferPointer<UInt8>, _ body: (String) -> Bool) -> Bool {
+        var start = 1
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x2F { end += 1 }
+            if !body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) { return false }
+            start = end + 1
+        }
+        return true
+    }
+
+    /// For a literal other than the root: the text of its parent (up to its last `/`, in the binary
+    /// for the life of the process) and its last token. Lets a form reader find the fields of one
+    /// object without walking to it again for each.
+    var literalParentAndLast: (parent: UnsafeBufferPointer<UInt8>, last: String)? {
+        guard case .literal(let text) = form else { return nil }
+        let bytes = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        guard let slash = bytes.lastIndex(of: 0x2F) else { return nil }
+        return (UnsafeBufferPointer(rebasing: bytes[..<slash]),
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[(slash + 1)...]), as: UTF8.self))
     }
 
     /// Parses the string form; `~1` is `/` and `~0` is `~` (RFC 6901 section 4: `~1` is

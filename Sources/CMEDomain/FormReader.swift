@@ -64,16 +64,52 @@ public enum JSONValue: Hashable, Sendable, Codable {
 public struct FormReader: Sendable {
     public let root: JSONValue
     public var errors = FieldErrors()
+    /// The object a literal pointer last looked into, by the address and length of its parent's
+    /// text (static, so never reused for other text): a form reads the fields of one object one
+    /// after another (`/pupil/upn`, `/pupil/first_name`, …), and each lookup of a key hashes it.
+    private var lastParent: (address: Int, count: Int, value: JSONValue?)?
 
     public init(_ root: JSONValue) { self.root = root }
 
     /// The value at `p`, nil when absent or null; "is required" when `required`.
     mutating func value(_ p: JSONPointer, required: Bool) -> JSONValue? {
-        guard let v = root.at(p), !v.isNull else {
+        guard let v = lookup(p), !v.isNull else {
             if required { errors.add(p, "is required") }
             return nil
         }
         return v
+    }
+
+    /// `root.at(p)`, taking the parent object of a literal pointer from `lastParent` when it is the
+    /// same as the last one's.
+    mutating func lookup(_ p: JSONPointer) -> JSONValue? {
+        guard let (parent, last) = p.literalParentAndLast, let start = parent.baseAddress else { return root.at(p) }
+        let container: JSONValue?
+        if let cached = lastParent, cached.count == parent.count,
+           cached.address == Int(bitPattern: start) || memcmp(UnsafeRawPointer(bitPattern: cached.address)!, start, parent.count) == 0 {
+            container = cached.value
+        } else {
+            var found: JSONValue? = root
+            _ = JSONPointer.forEachToken(in: parent) { token in
+                switch found {
+                case .object(let o)?: found = o[token]
+                case .array(let a)?:
+                    guard let i = Int(token), a.indices.contains(i) else { found = nil; return false }
+                    found = a[i]
+                default: found = nil; return false
+                }
+                return true
+            }
+            container = found
+            lastParent = (Int(bitPattern: start), parent.count, container)
+        }
+        switch container {
+        case .object(let o)?: return o[last]
+        case .array(let a)?:
+            guard let i = Int(last), a.indices.contains(i) else { return nil }
+            return a[i]
+        default: return nil
+        }
     }
 
     public mutating func string(_ p: JSONPointer, required: Bool = false, maxLength: Int = 200) -> String? {

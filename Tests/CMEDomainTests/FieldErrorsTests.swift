@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import CMEDomain
+@testable import CMEDomain
 
 @Suite("Field errors and JSON pointers (RFC 6901)")
 struct FieldErrorsTests {
@@ -62,6 +62,35 @@ struct FieldErrorsTests {
         #expect(read("a\u{1F}").1 == ["must not contain control characters"])
         #expect(read("a\nb").0 == "a\nb")
         #expect(read("a\u{85}b").0 == "a\u{85}b")   // a C1 control is above the range refused
+    }
+
+    /// A reader that looks into one object field after field (and then into another, and back)
+    /// finds what `JSONValue.at` finds for each pointer.
+    @Test func readsTheFieldsOfNestedObjectsInAnyOrder() throws {
+        let document = try #require(JSONValue.parse(Array(#"""
+            {"pupil":{"first_name":"Ann","last_name":"Lee","address":{"town":"York"}},"destination":{"school_urn":"100001"},
+             "list":["a","b"],"text":"x","n":null}
+            """#.utf8)))
+        var r = FormReader(document)
+        #expect(r.string("/pupil/first_name") == "Ann")
+        #expect(r.string("/destination/school_urn") == "100001")
+        #expect(r.string("/pupil/last_name") == "Lee")
+        #expect(r.string("/pupil/address/town") == "York")
+        #expect(r.string("/pupil/first_name") == "Ann")
+        #expect(r.string("/pupil/missing") == nil)
+        #expect(r.string("/nothing/here") == nil)
+        #expect(r.string("/list/1") == "b")
+        #expect(r.string("/list/5") == nil)
+        #expect(r.string("/list/x") == nil)
+        #expect(r.string("/text/more") == nil)
+        #expect(r.string("/n/more") == nil)
+        #expect(r.string("/text") == "x")
+        #expect(r.errors.isEmpty)
+        #expect(r.string("/pupil") == nil)
+        #expect(r.errors.pointers == ["/pupil"])
+        for pointer: JSONPointer in ["/pupil/first_name", "/list/0", "/text", "/pupil/address/town", "/n"] {
+            #expect(r.lookup(pointer) == document.at(pointer))
+        }
     }
 
     @Test(arguments: ["child", "/a~2", "/a~", "~1"])
