@@ -178,11 +178,11 @@ public struct RollNotificationStore: Sendable {
                 $0.add("id", n.id); $0.add("type", n.type.rawValue); $0.add("school_urn", n.schoolURN); $0.add("event_date", n.eventDate)
                 $0.add("received_at", n.receivedAt); $0.add("received_on", n.receivedOn); $0.add("submitted_by", n.submittedBy)
                 // The documents go in as the JSON text written here (text columns: migration 0016).
-                $0.add("child_id", n.childID); $0.add("pupil", StoreCoding.json(n.pupil)); $0.add("parents", StoreCoding.json(n.parents))
-                $0.add("ground", n.ground); $0.add("reported_ground", n.reportedGround); $0.add("future_address", StoreCoding.json(n.futureAddress))
-                $0.add("future_address_from", n.futureAddressFrom); $0.add("destination", StoreCoding.json(n.destination)); $0.add("notes", n.notes)
+                $0.add("child_id", n.childID); $0.document("pupil", n.pupil); $0.document("parents", n.parents)
+                $0.add("ground", n.ground); $0.add("reported_ground", n.reportedGround); $0.document("future_address", n.futureAddress)
+                $0.add("future_address_from", n.futureAddressFrom); $0.document("destination", n.destination); $0.add("notes", n.notes)
                 $0.add("late", n.late); $0.add("days_late", n.daysLate); $0.add("school_days_late", n.schoolDaysLate)
-                $0.add("calendar_approximate", n.calendarApproximate); $0.add("flags", n.flags.joined(separator: ",")); $0.add("actions", StoreCoding.json(n.actions))
+                $0.add("calendar_approximate", n.calendarApproximate); $0.add("flags", n.flags.joined(separator: ",")); $0.document("actions", n.actions)
             }
         }
         unit.executeWithNext("""

@@ -60,6 +60,9 @@ struct RowSet {
     }
 
     mutating func add(_ name: String, _ value: CalendarDate?) { add(name, StoreCoding.date(value)) }
+    /// A JSON document for a text column, written straight into the column's bytes (no text made
+    /// first and copied in); nil is SQL NULL.
+    mutating func document(_ name: String, _ value: JSONValue?) { add(name, value.map(DocumentText.init)) }
     /// JSON text, stored as `jsonb`.
     mutating func json(_ name: String, _ text: String?) { add(name, text.map(PostgresJSONB.init)) }
 
@@ -129,6 +132,20 @@ struct RowSet {
         }
 
         func encodePostgres(into buffer: inout [UInt8]) { buffer.append(contentsOf: bytes) }
+    }
+}
+
+/// A JSON document as the text of a `text` column, written by `JSONValue.write`.
+private struct DocumentText: PostgresArrayElement {
+    let value: JSONValue
+    static var postgresDataType: PostgresDataType { .text }
+    static var postgresArrayDataType: PostgresDataType { .textArray }
+    var isPostgresNull: Bool { false }
+    func encodePostgres(into buffer: inout [UInt8]) { value.write(to: &buffer) }
+
+    static func decodePostgres(_ cell: PostgresCell) throws -> DocumentText {
+        guard let value = JSONValue.parse(Array(try String.decodePostgres(cell).utf8)) else { throw MalformedRow() }
+        return DocumentText(value: value)
     }
 }
 
