@@ -26,6 +26,26 @@ import Testing
         }
     }
 
+    /// The wire bytes, written out: text arrays take a path of their own, and it must write what
+    /// the general one writes.
+    @Test func textArraysAreWrittenAsTheWireFormatSays() {
+        func be(_ v: Int32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
+        let header = be(1) + be(0) + be(25) + be(3) + be(1)   // one dimension, no NULL, text, 3 from 1
+        let elements = be(1) + [0x61] + be(0) + be(2) + [0xC3, 0xA9]
+        var texts: [UInt8] = []
+        ["a", "", "é"].encodePostgres(into: &texts)
+        #expect(texts == header + elements)
+        var optionals: [UInt8] = []
+        (["a", "", "é"] as [String?]).encodePostgres(into: &optionals)
+        #expect(optionals == header + elements)
+        var withNull: [UInt8] = []
+        (["a", nil] as [String?]).encodePostgres(into: &withNull)
+        #expect(withNull == be(1) + be(1) + be(25) + be(2) + be(1) + be(1) + [0x61] + be(-1))
+        var uuids: [UInt8] = []
+        [UUID(uuidString: "00000000-0000-0000-0000-000000000001")!].encodePostgres(into: &uuids)
+        #expect(uuids == be(1) + be(0) + be(2950) + be(1) + be(1) + be(16) + Array(repeating: 0, count: 15) + [1])
+    }
+
     @Test func emptyArraysBothWays() async throws {
         try await withPool(size: 1) { pool in
             let row = try await pool.query("SELECT $1::text[], cardinality($1::text[]), '{}'::text[], ARRAY[]::int4[]", [String]())[0]

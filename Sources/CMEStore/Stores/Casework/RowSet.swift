@@ -44,19 +44,31 @@ struct RowSet {
         precondition(next < columns.count && columns[next].name == name && columns[next].elementType == T.postgresDataType,
                      "a RowSet's columns are added in the same order in every row")
         if let value, !value.isPostgresNull {
-            let at = columns[next].payload.count
-            columns[next].payload.append(contentsOf: [0, 0, 0, 0])   // the length, set below
-            value.encodePostgres(into: &columns[next].payload)
-            let length = UInt32(columns[next].payload.count - at - 4)
-            columns[next].payload[at] = UInt8(truncatingIfNeeded: length >> 24)
-            columns[next].payload[at + 1] = UInt8(truncatingIfNeeded: length >> 16)
-            columns[next].payload[at + 2] = UInt8(truncatingIfNeeded: length >> 8)
-            columns[next].payload[at + 3] = UInt8(truncatingIfNeeded: length)
+            Self.append(value, to: &columns[next].payload)
         } else {
-            columns[next].payload.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF])   // -1: NULL
+            Self.appendNull(to: &columns[next].payload)
             columns[next].hasNull = true
         }
         next += 1
+    }
+
+    /// One element: its length, then its bytes (the column's array taken once, not at every byte).
+    private static func append<T: PostgresEncodable>(_ value: T, to payload: inout [UInt8]) {
+        let at = payload.count
+        for _ in 0..<4 { payload.append(0) }   // the length, set below
+        value.encodePostgres(into: &payload)
+        let length = UInt32(payload.count - at - 4)
+        payload.withUnsafeMutableBufferPointer { bytes in
+            bytes[at] = UInt8(truncatingIfNeeded: length >> 24)
+            bytes[at + 1] = UInt8(truncatingIfNeeded: length >> 16)
+            bytes[at + 2] = UInt8(truncatingIfNeeded: length >> 8)
+            bytes[at + 3] = UInt8(truncatingIfNeeded: length)
+        }
+    }
+
+    /// The length -1: NULL.
+    private static func appendNull(to payload: inout [UInt8]) {
+        for _ in 0..<4 { payload.append(0xFF) }
     }
 
     mutating func add(_ name: String, _ value: CalendarDate?) { add(name, StoreCoding.date(value)) }
