@@ -67,7 +67,7 @@ extension JSONValue {
     }
 
     /// Decimal digits, with a minus sign when negative.
-    static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+    public static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(0x2D) }
         var magnitude = value.magnitude
         if magnitude < 10 { out.append(0x30 + UInt8(magnitude)); return }

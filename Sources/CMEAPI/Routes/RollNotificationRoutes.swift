@@ -3,6 +3,7 @@ import CMEService
 import CMEStore
 import Foundation
 import HTTP
+import Runtime
 
 /// `/v1/roll-notifications` (single and batch), `/v1/expected-arrivals`, deregistration
 /// authorisations and the monthly movement report.
@@ -47,46 +48,38 @@ enum RollNotificationRoutes {
     static func batchBody(_ results: [RollNotificationService.ItemResult]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(32 + results.count * 200)
-        out.append(contentsOf: #"{"results":["#.utf8)
+        func put(_ text: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
+        func put(_ n: Int) { JSONValue.writeInteger(Int64(n), to: &out) }
+        func put(_ b: Bool) { b ? put("true") : put("false") }
+        put(#"{"results":["#)
         for (n, r) in results.enumerated() {
             if n > 0 { out.append(0x2C) }
-            var first = true
-            func key(_ name: StaticString) {
-                out.append(first ? 0x7B : 0x2C)
-                first = false
-                out.append(0x22)
-                out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-                out.append(contentsOf: #"":"#.utf8)
-            }
-            var errors: [(pointer: String, detail: String)] = []
-            if let why = r.forbidden { errors.append(("", why)) }
-            if let fields = r.errors { errors += fields.map { ($0.pointer, $0.message) } }
+            // The first key opens the object: "actions" for a stored item, "errors" for another.
             if let rec = r.record {
-                key("actions"); rec.actions.write(to: &out)
-                key("calendar_approximate"); JSONValue.bool(rec.calendarApproximate).write(to: &out)
-                key("days_late"); JSONValue.number(Double(rec.daysLate)).write(to: &out)
-            }
-            if r.forbidden != nil || r.errors != nil {
-                key("errors")
-                out.append(0x5B)
+                put(#"{"actions":"#); rec.actions.write(to: &out)
+                put(#","calendar_approximate":"#); put(rec.calendarApproximate)
+                put(#","days_late":"#); put(rec.daysLate)
+                put(#","id":""#); rec.id.appendLowercased(to: &out); out.append(0x22)
+                put(#","index":"#); put(r.index)
+                put(#","late":"#); put(rec.late)
+                put(#","school_days_late":"#); put(rec.schoolDaysLate)
+            } else {
+                var errors: [(pointer: String, detail: String)] = []
+                if let why = r.forbidden { errors.append(("", why)) }
+                if let fields = r.errors { errors += fields.map { ($0.pointer, $0.message) } }
+                put(#"{"errors":["#)
                 for (i, e) in errors.enumerated() {
                     if i > 0 { out.append(0x2C) }
-                    out.append(contentsOf: #"{"detail":"#.utf8); JSONValue.string(e.detail).write(to: &out)
-                    out.append(contentsOf: #","pointer":"#.utf8); JSONValue.string(e.pointer).write(to: &out)
+                    put(#"{"detail":"#); JSONValue.string(e.detail).write(to: &out)
+                    put(#","pointer":"#); JSONValue.string(e.pointer).write(to: &out)
                     out.append(0x7D)
                 }
-                out.append(0x5D)
+                put(#"],"index":"#); put(r.index)
             }
-            if let rec = r.record { key("id"); JSONValue.string(rec.id.lowercasedString).write(to: &out) }
-            key("index"); JSONValue.number(Double(r.index)).write(to: &out)
-            if let rec = r.record {
-                key("late"); JSONValue.bool(rec.late).write(to: &out)
-                key("school_days_late"); JSONValue.number(Double(rec.schoolDaysLate)).write(to: &out)
-            }
-            key("status"); JSONValue.number(Double(r.status)).write(to: &out)
+            put(#","status":"#); put(r.status)
             out.append(0x7D)
         }
-        out.append(contentsOf: "]}".utf8)
+        put("]}")
         return out
     }
 
