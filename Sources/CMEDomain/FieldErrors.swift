@@ -3,7 +3,7 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
     /// A literal of the code is kept as its static text, split only when its tokens are asked for:
     /// a form reader names a dozen fields per item, a batch has thousands of items, and nearly every
     /// pointer is used once, to find a field that is there (`JSONValue.at` walks the text's bytes).
-    private enum Form: @unchecked Sendable {   // StaticString: immutable text in the binary
+    private enum Form: Sendable {
         /// Starts with `/` and has no `~`: its tokens are the bytes between the slashes.
         case literal(StaticString)
         case tokens([String])
