@@ -41,17 +41,23 @@ public enum JSONValue: Hashable, Sendable, Codable {
     /// The value at `pointer`, nil when absent.
     public func at(_ pointer: JSONPointer) -> JSONValue? {
         var current: JSONValue? = self
-        let found = pointer.forEachToken { token in
-            switch current {
-            case .object(let o)?: current = o[token]
-            case .array(let a)?:
-                guard let i = Int(token), a.indices.contains(i) else { return false }
-                current = a[i]
-            default: return false
-            }
-            return true
+        _ = pointer.forEachToken { token in
+            current = current?.child(token)
+            return current != nil
         }
-        return found ? current : nil
+        return current
+    }
+
+    /// One step of a pointer: an object's member, or an array's element by its decimal index.
+    @inline(__always)
+    func child(_ token: String) -> JSONValue? {
+        switch self {
+        case .object(let o): return o[token]
+        case .array(let a):
+            guard let i = Int(token), a.indices.contains(i) else { return nil }
+            return a[i]
+        default: return nil
+        }
     }
 
     public var isNull: Bool { if case .null = self { return true } else { return false } }
@@ -91,25 +97,13 @@ public struct FormReader: Sendable {
         } else {
             var found: JSONValue? = root
             _ = JSONPointer.forEachToken(in: parent) { token in
-                switch found {
-                case .object(let o)?: found = o[token]
-                case .array(let a)?:
-                    guard let i = Int(token), a.indices.contains(i) else { found = nil; return false }
-                    found = a[i]
-                default: found = nil; return false
-                }
-                return true
+                found = found?.child(token)
+                return found != nil
             }
             container = found
             lastParent = (Int(bitPattern: start), parent.count, container)
         }
-        switch container {
-        case .object(let o)?: return o[last]
-        case .array(let a)?:
-            guard let i = Int(last), a.indices.contains(i) else { return nil }
-            return a[i]
-        default: return nil
-        }
+        return container?.child(last)
     }
 
     public mutating func string(_ p: JSONPointer, required: Bool = false, maxLength: Int = 200) -> String? {

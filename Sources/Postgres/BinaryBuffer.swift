@@ -25,8 +25,41 @@ struct BinaryReader {
 }
 
 extension Array where Element == UInt8 {
-    mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
+    @inlinable
+    public mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
         Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+    }
+
+    /// The header of a one-dimensional array in the binary format: dimensions (0 when empty), the
+    /// has-NULL flag, the element OID, then the length and lower bound (1) of the one dimension.
+    @inlinable
+    public mutating func appendArrayHeader(count: Int, hasNull: Bool, elementType: PostgresDataType) {
+        appendBigEndian(Int32(count == 0 ? 0 : 1))
+        appendBigEndian(Int32(hasNull ? 1 : 0))
+        appendBigEndian(elementType.rawValue)
+        guard count > 0 else { return }
+        appendBigEndian(Int32(count))
+        appendBigEndian(Int32(1))
+    }
+
+    /// One element of an array: its length as an int32 (-1 for SQL NULL), then its bytes, written
+    /// in place (the length is set once the element is written, so nothing is copied twice).
+    @inlinable
+    public mutating func appendArrayElement<T: PostgresEncodable>(_ value: T) {
+        guard !value.isPostgresNull else { appendNullArrayElement(); return }
+        let at = count
+        for _ in 0..<4 { append(0) }   // byte by byte: cheaper than appending a buffer of four
+        value.encodePostgres(into: &self)
+        let length = UInt32(count - at - 4)
+        withUnsafeMutableBufferPointer { bytes in
+            for i in 0..<4 { bytes[at + i] = UInt8(truncatingIfNeeded: length >> (24 - 8 * UInt32(i))) }
+        }
+    }
+
+    /// A NULL element: the length -1.
+    @inlinable
+    public mutating func appendNullArrayElement() {
+        for _ in 0..<4 { append(0xFF) }
     }
 }
 

@@ -10,36 +10,15 @@ extension Array: PostgresEncodable where Element: PostgresArrayElement {
         // Text arrays (a unit's audit events: thousands of elements in a batch) skip the generic
         // calls per element; both paths write the same bytes.
         if let texts = self as? [String] {
-            Self.encodeHeader(count: texts.count, hasNull: false, into: &buffer)
+            buffer.appendArrayHeader(count: texts.count, hasNull: false, elementType: Element.postgresDataType)
             for text in texts {
                 buffer.appendBigEndian(Int32(text.utf8.count))
                 buffer.append(contentsOf: text.utf8)
             }
             return
         }
-        Self.encodeHeader(count: count, hasNull: contains { $0.isPostgresNull }, into: &buffer)
-        for value in self {
-            if value.isPostgresNull {
-                buffer.appendBigEndian(Int32(-1))
-                continue
-            }
-            let at = buffer.count
-            buffer.appendBigEndian(Int32(0))   // the length, set once the element is written
-            value.encodePostgres(into: &buffer)
-            let length = UInt32(buffer.count - at - 4)
-            buffer.withUnsafeMutableBufferPointer { bytes in
-                for i in 0..<4 { bytes[at + i] = UInt8(truncatingIfNeeded: length >> (24 - 8 * UInt32(i))) }
-            }
-        }
-    }
-
-    private static func encodeHeader(count: Int, hasNull: Bool, into buffer: inout [UInt8]) {
-        buffer.appendBigEndian(Int32(count == 0 ? 0 : 1))
-        buffer.appendBigEndian(Int32(hasNull ? 1 : 0))
-        buffer.appendBigEndian(Element.postgresDataType.rawValue)
-        guard count > 0 else { return }
-        buffer.appendBigEndian(Int32(count))
-        buffer.appendBigEndian(Int32(1))
+        buffer.appendArrayHeader(count: count, hasNull: contains { $0.isPostgresNull }, elementType: Element.postgresDataType)
+        for value in self { buffer.appendArrayElement(value) }
     }
 }
 

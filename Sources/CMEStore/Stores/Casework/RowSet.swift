@@ -43,32 +43,14 @@ struct RowSet {
         }
         precondition(next < columns.count && columns[next].name == name && columns[next].elementType == T.postgresDataType,
                      "a RowSet's columns are added in the same order in every row")
+        // The column's bytes are taken once for the whole element, not at every byte.
         if let value, !value.isPostgresNull {
-            Self.append(value, to: &columns[next].payload)
+            columns[next].payload.appendArrayElement(value)
         } else {
-            Self.appendNull(to: &columns[next].payload)
+            columns[next].payload.appendNullArrayElement()
             columns[next].hasNull = true
         }
         next += 1
-    }
-
-    /// One element: its length, then its bytes (the column's array taken once, not at every byte).
-    private static func append<T: PostgresEncodable>(_ value: T, to payload: inout [UInt8]) {
-        let at = payload.count
-        for _ in 0..<4 { payload.append(0) }   // the length, set below
-        value.encodePostgres(into: &payload)
-        let length = UInt32(payload.count - at - 4)
-        payload.withUnsafeMutableBufferPointer { bytes in
-            bytes[at] = UInt8(truncatingIfNeeded: length >> 24)
-            bytes[at + 1] = UInt8(truncatingIfNeeded: length >> 16)
-            bytes[at + 2] = UInt8(truncatingIfNeeded: length >> 8)
-            bytes[at + 3] = UInt8(truncatingIfNeeded: length)
-        }
-    }
-
-    /// The length -1: NULL.
-    private static func appendNull(to payload: inout [UInt8]) {
-        for _ in 0..<4 { payload.append(0xFF) }
     }
 
     mutating func add(_ name: String, _ value: CalendarDate?) { add(name, StoreCoding.date(value)) }
@@ -132,14 +114,8 @@ struct RowSet {
         init(column c: Column, count: Int) {
             var b: [UInt8] = []
             b.reserveCapacity(20 + c.payload.count)
-            b.appendBE(Int32(count == 0 ? 0 : 1))
-            b.appendBE(Int32(c.hasNull ? 1 : 0))
-            b.appendBE(c.elementType.rawValue)
-            if count > 0 {
-                b.appendBE(Int32(count))
-                b.appendBE(Int32(1))
-                b.append(contentsOf: c.payload)
-            }
+            b.appendArrayHeader(count: count, hasNull: c.hasNull, elementType: c.elementType)
+            if count > 0 { b.append(contentsOf: c.payload) }
             bytes = b
         }
 
@@ -158,11 +134,5 @@ private struct DocumentText: PostgresArrayElement {
     static func decodePostgres(_ cell: PostgresCell) throws -> DocumentText {
         guard let value = JSONValue.parse(Array(try String.decodePostgres(cell).utf8)) else { throw MalformedRow() }
         return DocumentText(value: value)
-    }
-}
-
-private extension Array where Element == UInt8 {
-    mutating func appendBE<T: FixedWidthInteger>(_ value: T) {
-        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
     }
 }
